@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from allocations.models import BudgetLineLabel, Package
+from tests.conftest import make_organisation, make_package, make_user
+from trygghet.models import User
+
+
+def test_package_page_shows_frames_and_sums_per_year(client, demo):
+    client.force_login(User.objects.get(username="nacka-ledamot"))
+    package = Package.objects.get(name="Trygghetspaketet")
+    page = client.get(reverse("allocations:package-detail", args=[package.pk])).text
+    assert "4,29" in page  # outcome 2023
+    assert page.count("5,0") >= 10  # frame every year and the sums
+    assert "Trygghetsvärdar (Orminge och Fisksätra) (från 2020)" in page
+    assert "Ambulerande trygghetsvärdar" in page and "2020–2022" in page
+
+
+def test_linkoping_package_shows_recipients(client, demo):
+    client.force_login(User.objects.get(username="linkoping-handlaggare"))
+    package = Package.objects.get(name="Utökat trygghetsarbete")
+    page = client.get(reverse("allocations:package-detail", args=[package.pk])).text
+    assert "Social- och omsorgsnämnden" in page
+    assert "3,0" in page
+
+
+@pytest.mark.parametrize(("lines", "years"), [(6, 3), (60, 10)])
+def test_package_page_queries_are_constant(client, db, django_assert_num_queries, lines, years):
+    """Prevents one query per line (labels, recipient) or per year (sums) on the package page."""
+    organisation = make_organisation()
+    package = make_package(organisation, lines=lines, years=range(2024 - years, 2024))
+    BudgetLineLabel.objects.bulk_create(
+        BudgetLineLabel(line=line, from_year=2020, label=f"Gammalt namn {line.pk}")
+        for line in package.lines.all()
+    )
+    client.force_login(make_user(organisation))
+    # session, user, package, years, lines, labels, sums
+    with django_assert_num_queries(7):
+        response = client.get(reverse("allocations:package-detail", args=[package.pk]))
+    assert response.status_code == 200
+    assert response.text.count("Gammalt namn") == lines

@@ -1,0 +1,83 @@
+from decimal import Decimal
+
+import pytest
+
+from trygghet.amounts import AmountError, format_amount, format_amount_with_unit, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "kronor"),
+    [
+        ("1,6", 1_600_000),
+        ("1,6 mkr", 1_600_000),
+        ("1,6 mnkr", 1_600_000),
+        ("1 600 tkr", 1_600_000),
+        ("1\u00a0600 tkr", 1_600_000),
+        ("1 600 000", 1_600_000),
+        ("1600000 kr", 1_600_000),
+        ("1.6", 1_600_000),
+        ("0,09", 90_000),
+        ("0", 0),
+        ("5", 5_000_000),
+        ("  2,5  MKR ", 2_500_000),
+        ("1,5 miljoner kronor", 1_500_000),
+        ("250 tusen kronor", 250_000),
+    ],
+)
+def test_parse_reads_what_officials_type(typed, kronor):
+    assert parse_amount(typed, default_unit="mkr") == kronor
+
+
+def test_a_bare_number_is_in_the_default_unit():
+    assert parse_amount("1 600", default_unit="tkr") == 1_600_000
+    assert parse_amount("1600", default_unit="kr") == 1_600
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1,6,0", "”1,6,0” är inte ett belopp"),
+        ("abc", "”abc” är inte ett belopp"),
+        ("", "Ange ett belopp."),
+        ("-1,6", "Beloppet kan inte vara negativt."),
+        ("1,2345678", "För många decimaler: 1,2345678 mkr är inte ett helt antal kronor."),
+        ("1,5 kr", "För många decimaler: 1,5 kr är inte ett helt antal kronor."),
+        ("1,6 dkr", "Okänd enhet ”dkr”. Använd kr, tkr eller mkr."),
+        ("1 60 000", "”1 60 000” är inte ett belopp"),
+    ],
+)
+def test_parse_refuses_with_a_swedish_message(typed, message):
+    with pytest.raises(AmountError) as error:
+        parse_amount(typed, default_unit="mkr")
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("kronor", "unit", "shown"),
+    [
+        (1_600_000, "mkr", "1,6"),
+        (5_000_000, "mkr", "5,0"),
+        (90_000, "mkr", "0,09"),
+        (4_290_000, "mkr", "4,29"),
+        (0, "mkr", "0,0"),
+        (112_100_000, "mnkr", "112,1"),
+        (1_600_000, "tkr", "1\u00a0600"),
+        (1_234_567, "tkr", "1\u00a0234,567"),
+        (1_600_000, "kr", "1\u00a0600\u00a0000"),
+        (None, "mkr", ""),
+    ],
+)
+def test_format_writes_as_the_documents_do(kronor, unit, shown):
+    assert format_amount(kronor, unit) == shown
+
+
+def test_format_with_unit():
+    assert format_amount_with_unit(5_000_000, "mkr") == "5,0\u00a0mkr"
+
+
+def test_format_and_parse_round_trip_exactly():
+    for kronor in [1, 999, 1_000, 123_456_789, 4_290_000]:
+        shown = format_amount(kronor, "mkr")
+        assert parse_amount(shown + " mkr", default_unit="kr") == kronor
+    assert isinstance(parse_amount("1,6", default_unit="mkr"), int)
+    assert Decimal(parse_amount("0,09", default_unit="mkr")) == Decimal(90_000)

@@ -1,0 +1,170 @@
+"""Loads the demo data of fixtures/demo.toml: the real numbers of the source documents.
+
+Loading is idempotent: every object is found by its natural key (organisation name,
+package name, line name, year, kind) and brought back to the file's values, so running
+it twice leaves the same data, and running it after a demo session restores the demo.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from allocations.models import Amount, AmountKind, BudgetLine, BudgetLineLabel, Package, PackageYear
+from trygghet.amounts import parse_amount
+from trygghet.models import Committee, FocusArea, Organisation, Programme, User
+
+DEMO_PASSWORD = "demo-trygghet"
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
+
+_AMOUNT_KINDS = {
+    "proposal": AmountKind.PROPOSAL,
+    "budget": AmountKind.BUDGET,
+    "outcome": AmountKind.OUTCOME,
+}
+
+
+@dataclass
+class DemoUser:
+    username: str
+    organisation: str
+    role: str
+
+
+@dataclass
+class DemoSummary:
+    organisations: list[str] = field(default_factory=list)
+    users: list[DemoUser] = field(default_factory=list)
+
+
+def _upsert(model, lookup: dict, values: dict):
+    """Find `model` by `lookup`, set `values`, validate and save."""
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def demo_load(*, path: Path = DEMO_FILE) -> DemoSummary:
+    """Create or restore every demo organisation, package and user; one transaction."""
+    with path.open("rb") as file:
+        data = tomllib.load(file)
+
+    summary = DemoSummary()
+    for organisation_data in data["organisations"]:
+        organisation = _load_organisation(organisation_data)
+        summary.organisations.append(organisation.name)
+    for user_data in data["users"]:
+        summary.users.append(_load_user(user_data))
+    return summary
+
+
+def _load_organisation(data: dict) -> Organisation:
+    organisation = _upsert(
+        Organisation,
+        {"name": data["name"]},
+        {
+            "inhabitants": data.get("inhabitants"),
+            "amount_unit": data["amount_unit"],
+            "reference_pattern": data.get("reference_pattern", ""),
+            "document_type": data["document_type"],
+            "address_lines": "\n".join(data.get("address_lines", [])),
+        },
+    )
+    committees = {
+        committee_data["name"]: _upsert(
+            Committee,
+            {"organisation": organisation, "name": committee_data["name"]},
+            {"kind": committee_data["kind"]},
+        )
+        for committee_data in data.get("committees", [])
+    }
+    for programme_data in data.get("programmes", []):
+        programme = _upsert(
+            Programme,
+            {"organisation": organisation, "name": programme_data["name"]},
+            {"first_year": programme_data["first_year"], "last_year": programme_data["last_year"]},
+        )
+        for order, name in enumerate(programme_data["focus_areas"], start=1):
+            _upsert(FocusArea, {"programme": programme, "name": name}, {"order": order})
+    for package_data in data.get("packages", []):
+        _load_package(organisation, committees, package_data)
+    return organisation
+
+
+def _load_package(organisation: Organisation, committees: dict, data: dict) -> Package:
+    unit = organisation.amount_unit
+    package = _upsert(
+        Package,
+        {"organisation": organisation, "name": data["name"]},
+        {"description": data.get("description", "")},
+    )
+    for year_data in data["years"]:
+        _upsert(
+            PackageYear,
+            {"package": package, "year": year_data["year"]},
+            {
+                "frame": parse_amount(year_data["frame"], default_unit=unit),
+                "deciding_body": committees.get(year_data.get("deciding_body")),
+                "status": year_data["status"],
+            },
+        )
+    for order, line_data in enumerate(data["lines"], start=1):
+        line = _upsert(
+            BudgetLine,
+            {"package": package, "name": line_data["name"]},
+            {
+                "description": line_data.get("description", ""),
+                "recipient": committees.get(line_data.get("recipient")),
+                "order": order,
+                "active_from": line_data["active_from"],
+                "active_to": line_data.get("active_to"),
+            },
+        )
+        for from_year, label in line_data.get("labels", {}).items():
+            _upsert(BudgetLineLabel, {"line": line, "from_year": int(from_year)}, {"label": label})
+        for key, kind in _AMOUNT_KINDS.items():
+            for year, typed in line_data.get(key, {}).items():
+                _upsert(
+                    Amount,
+                    {"line": line, "year": int(year), "kind": kind},
+                    {"amount": parse_amount(typed, default_unit=unit)},
+                )
+    return package
+
+
+def _load_user(data: dict) -> DemoUser:
+    organisation = (
+        Organisation.objects.get(name=data["organisation"]) if "organisation" in data else None
+    )
+    committee = (
+        Committee.objects.get(organisation=organisation, name=data["committee"])
+        if "committee" in data
+        else None
+    )
+    superuser = data.get("superuser", False)
+    user = User.objects.filter(username=data["username"]).first() or User(username=data["username"])
+    user.first_name = data["first_name"]
+    user.last_name = data["last_name"]
+    user.organisation = organisation
+    user.committee = committee
+    user.is_superuser = superuser
+    user.is_staff = superuser
+    user.is_active = True
+    user.set_password(DEMO_PASSWORD)
+    user.full_clean()
+    user.save()
+    role = "Administratör" if superuser else data["role"]
+    if not superuser:
+        user.groups.set([Group.objects.get(name=data["role"])])
+    return DemoUser(
+        username=user.username,
+        organisation=organisation.name if organisation else "alla",
+        role=role,
+    )

@@ -1,0 +1,76 @@
+"""Roles are Django groups with model permissions; this module is their one definition.
+
+The groups are (re)created after every migrate, so a new installation has them without
+demo data and a permission added to a role here reaches existing installations.
+"""
+
+from django.apps import apps as global_apps
+
+OFFICIAL = "Handläggare"
+MEMBER = "Ledamot"
+APPLICANT = "Sökande"
+
+_VIEW = ("view",)
+_EDIT = ("view", "add", "change", "delete")
+
+# role -> {"app_label.model": actions}
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    OFFICIAL: {
+        "trygghet.organisation": ("view",),
+        "trygghet.committee": _EDIT,
+        "trygghet.programme": _EDIT,
+        "trygghet.focusarea": _EDIT,
+        "allocations.package": _EDIT,
+        "allocations.packageyear": _EDIT,
+        "allocations.budgetline": _EDIT,
+        "allocations.budgetlinelabel": _EDIT,
+        "allocations.amount": _EDIT,
+    },
+    MEMBER: {
+        "trygghet.organisation": _VIEW,
+        "trygghet.committee": _VIEW,
+        "trygghet.programme": _VIEW,
+        "trygghet.focusarea": _VIEW,
+        "allocations.package": _VIEW,
+        "allocations.packageyear": _VIEW,
+        "allocations.budgetline": _VIEW,
+        "allocations.budgetlinelabel": _VIEW,
+        "allocations.amount": _VIEW,
+    },
+    APPLICANT: {
+        "trygghet.organisation": _VIEW,
+        "trygghet.committee": _VIEW,
+        "trygghet.programme": _VIEW,
+        "trygghet.focusarea": _VIEW,
+    },
+}
+
+
+def ensure_role_groups(sender=None, apps=global_apps, **kwargs):
+    """Create the role groups and give each exactly the permissions listed above."""
+    if sender is not None and sender.name != "trygghet":
+        return
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    # Permissions are created by contenttypes/auth post_migrate handlers of every app;
+    # make sure they exist before they are assigned.
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+
+    for role, models in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for model_label, actions in models.items():
+            app_label, model_name = model_label.split(".")
+            try:
+                content_type = ContentType.objects.get(app_label=app_label, model=model_name)
+            except ContentType.DoesNotExist:
+                continue
+            codenames = [f"{action}_{model_name}" for action in actions]
+            permissions.extend(
+                Permission.objects.filter(content_type=content_type, codename__in=codenames)
+            )
+        group.permissions.set(permissions)

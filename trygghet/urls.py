@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from trygghet import views
+from trygghet.forms import LoginForm
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("organisation/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path(
+        "logga-in/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("paket/", include("allocations.urls")),
+    path("admin/", admin.site.urls),
+]
