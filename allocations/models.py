@@ -187,6 +187,15 @@ class BudgetLine(models.Model):
                 label = entry.label
         return label
 
+    def label_periods(self) -> list[tuple[int, int | None, str]]:
+        """The line's names with the years each was used: [(2020, 2022, "…"), (2023, None, "…")]."""
+        labels = sorted(self.labels.all(), key=lambda entry: entry.from_year)
+        periods = []
+        for index, entry in enumerate(labels):
+            until = labels[index + 1].from_year - 1 if index + 1 < len(labels) else self.active_to
+            periods.append((entry.from_year, until, entry.label))
+        return periods
+
 
 class BudgetLineLabel(models.Model):
     """What a line was called from a given year on (until the next label)."""

@@ -50,6 +50,10 @@ def test_a_renamed_line_keeps_its_old_label_for_earlier_years(line):
     assert line.label_for(2019) == line.name
     assert line.label_for(2022) == "Trygghetsvärdar (Orminge)"
     assert line.label_for(2024) == "Trygghetsvärdar"
+    assert line.label_periods() == [
+        (2020, 2022, "Trygghetsvärdar (Orminge)"),
+        (2023, None, "Trygghetsvärdar"),
+    ]
 
 
 def test_active_years(line):

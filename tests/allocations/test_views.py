@@ -12,7 +12,8 @@ def test_package_page_shows_frames_and_sums_per_year(client, demo):
     page = client.get(reverse("allocations:package-detail", args=[package.pk])).text
     assert "4,29" in page  # outcome 2023
     assert page.count("5,0") >= 10  # frame every year and the sums
-    assert "Trygghetsvärdar (Orminge och Fisksätra) (från 2020)" in page
+    assert "2020–2022: Trygghetsvärdar (Orminge och Fisksätra)" in page
+    assert "2023–: Trygghetsvärdar" in page
     assert "Ambulerande trygghetsvärdar" in page and "2020–2022" in page
 
 

@@ -1,0 +1,40 @@
+"""Business rules of allocations, in one place: forms, imports and commands call these."""
+
+from django.core.exceptions import ValidationError
+
+from allocations.models import PackageYear, YearStatus
+from trygghet.amounts import format_amount_with_unit
+
+
+def ensure_year_editable(package_year: PackageYear) -> None:
+    """A decided year (status beslutad) is read-only everywhere."""
+    if package_year.status == YearStatus.DECIDED:
+        raise ValidationError(
+            f"{package_year.package.name} {package_year.year} är beslutat och kan inte ändras.",
+            code="decided",
+        )
+
+
+def frame_difference_message(*, total: int, frame: int, unit: str) -> str | None:
+    """Say how a sum differs from the frame, or None when it matches exactly.
+
+    "Summan 5,2 mkr överskrider ramen 5,0 mkr med 0,2 mkr"
+    """
+    if total == frame:
+        return None
+    verb = "överskrider" if total > frame else "understiger"
+    return (
+        f"Summan {format_amount_with_unit(total, unit)} {verb} ramen "
+        f"{format_amount_with_unit(frame, unit)} med {format_amount_with_unit(abs(total - frame), unit)}"
+    )
+
+
+def ensure_sum_matches_frame(*, total: int, frame: int, unit: str) -> None:
+    """A proposal can be marked förslag only when it sums exactly to the frame."""
+    message = frame_difference_message(total=total, frame=frame, unit=unit)
+    if message:
+        raise ValidationError(
+            f"{message}. Förslaget kan sparas som utkast men inte markeras som förslag förrän "
+            "summan stämmer med ramen.",
+            code="frame_mismatch",
+        )
