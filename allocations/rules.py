@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from allocations.models import PackageYear, YearStatus
+from allocations.models import AmountKind, PackageYear, YearStatus
 from trygghet.amounts import format_amount_with_unit
 
 
@@ -23,9 +23,10 @@ def frame_difference_message(*, total: int, frame: int, unit: str) -> str | None
     if total == frame:
         return None
     verb = "överskrider" if total > frame else "understiger"
+    difference = format_amount_with_unit(abs(total - frame), unit)
     return (
         f"Summan {format_amount_with_unit(total, unit)} {verb} ramen "
-        f"{format_amount_with_unit(frame, unit)} med {format_amount_with_unit(abs(total - frame), unit)}"
+        f"{format_amount_with_unit(frame, unit)} med {difference}"
     )
 
 
@@ -38,3 +39,12 @@ def ensure_sum_matches_frame(*, total: int, frame: int, unit: str) -> None:
             "summan stämmer med ramen.",
             code="frame_mismatch",
         )
+
+
+def ensure_amounts_editable(package_year: PackageYear, kind: str) -> None:
+    """The frame, proposal and budget of a decided year are locked.
+
+    Outcomes (utfall) are reported after the decision, so they stay open in a decided year.
+    """
+    if kind != AmountKind.OUTCOME:
+        ensure_year_editable(package_year)

@@ -1,8 +1,10 @@
 """Reads for the allocation pages, each in a fixed number of queries."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
 from allocations.models import (
     Amount,
@@ -68,3 +70,239 @@ def package_year_summaries(*, package: Package) -> list[YearSummary]:
         )
         for package_year in package.years.all()
     ]
+
+
+def _lines_with_labels(package: Package) -> QuerySet[BudgetLine]:
+    return (
+        package.lines.select_related("recipient")
+        .prefetch_related(
+            Prefetch("labels", queryset=BudgetLineLabel.objects.order_by("from_year"))
+        )
+        .order_by("order", "pk")
+    )
+
+
+def package_year_for_user(*, user, pk: int, year: int) -> PackageYear:
+    """The year of a package the user may see, with package and organisation (404 otherwise)."""
+    return get_object_or_404(
+        PackageYear.objects.select_related("package__organisation", "deciding_body"),
+        package__in=Package.objects.for_user(user),
+        package_id=pk,
+        year=year,
+    )
+
+
+# An outcome below this share of the budget is marked for the reviewer.
+LOW_OUTCOME_SHARE = Decimal("0.5")
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """One line of the year table (the shape of 000_…): Förslag Y · Utfall Y−1 · Budget Y−1."""
+
+    line: BudgetLine
+    label: str
+    proposal: int | None
+    previous_outcome: int | None
+    previous_budget: int | None
+
+    @property
+    def change(self) -> int | None:
+        """Förslag Y against budget Y−1."""
+        if self.proposal is None and self.previous_budget is None:
+            return None
+        return (self.proposal or 0) - (self.previous_budget or 0)
+
+    @property
+    def outcome_deviation(self) -> int | None:
+        """Utfall Y−1 against budget Y−1, in kronor."""
+        if self.previous_outcome is None or self.previous_budget is None:
+            return None
+        return self.previous_outcome - self.previous_budget
+
+    @property
+    def outcome_share(self) -> Decimal | None:
+        """Utfall Y−1 as a percentage of budget Y−1."""
+        if self.previous_outcome is None or not self.previous_budget:
+            return None
+        return Decimal(self.previous_outcome) * 100 / self.previous_budget
+
+    @property
+    def low_outcome(self) -> bool:
+        share = self.outcome_share
+        return share is not None and share < LOW_OUTCOME_SHARE * 100
+
+
+@dataclass(frozen=True)
+class YearTable:
+    package_year: PackageYear
+    rows: list[YearRow]
+    proposal_total: int
+    previous_outcome_total: int | None
+    previous_budget_total: int | None
+
+    @property
+    def unallocated(self) -> int:
+        """The part of the frame no line has been given yet (negative: over the frame)."""
+        return self.package_year.frame - self.proposal_total
+
+    @property
+    def change_total(self) -> int | None:
+        if self.previous_budget_total is None:
+            return None
+        return self.proposal_total - self.previous_budget_total
+
+    @property
+    def outcome_deviation_total(self) -> int | None:
+        if self.previous_outcome_total is None or self.previous_budget_total is None:
+            return None
+        return self.previous_outcome_total - self.previous_budget_total
+
+    @property
+    def outcome_share_total(self) -> Decimal | None:
+        if self.previous_outcome_total is None or not self.previous_budget_total:
+            return None
+        return Decimal(self.previous_outcome_total) * 100 / self.previous_budget_total
+
+
+def _amounts_by_line(package: Package, years) -> tuple[dict, dict]:
+    """Every amount of `years` in one query, and the totals per (year, kind) in another."""
+    amounts = {
+        (line_id, year, kind): amount
+        for line_id, year, kind, amount in Amount.objects.filter(
+            line__package=package, year__in=list(years)
+        ).values_list("line_id", "year", "kind", "amount")
+    }
+    totals = {
+        (row["year"], row["kind"]): row["total"]
+        for row in Amount.objects.filter(line__package=package, year__in=list(years))
+        .values("year", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    return amounts, totals
+
+
+def year_table(*, package_year: PackageYear) -> YearTable:
+    """The review table for a package year: lines active in Y or Y−1, in order."""
+    package = package_year.package
+    year, previous = package_year.year, package_year.year - 1
+    amounts, totals = _amounts_by_line(package, (year, previous))
+    rows = [
+        YearRow(
+            line=line,
+            label=line.label_for(year if line.is_active_in(year) else previous),
+            proposal=amounts.get((line.pk, year, AmountKind.PROPOSAL)),
+            previous_outcome=amounts.get((line.pk, previous, AmountKind.OUTCOME)),
+            previous_budget=amounts.get((line.pk, previous, AmountKind.BUDGET)),
+        )
+        for line in _lines_with_labels(package)
+        if line.is_active_in(year) or line.is_active_in(previous)
+    ]
+    return YearTable(
+        package_year=package_year,
+        rows=rows,
+        proposal_total=totals.get((year, AmountKind.PROPOSAL), 0),
+        previous_outcome_total=totals.get((previous, AmountKind.OUTCOME)),
+        previous_budget_total=totals.get((previous, AmountKind.BUDGET)),
+    )
+
+
+@dataclass(frozen=True)
+class MultiYearColumn:
+    """One year of the multi-year table: its decided budget, or its proposal if undecided."""
+
+    year: int
+    kind: str
+    total: int | None
+
+    @property
+    def heading(self) -> str:
+        return str(self.year) if self.kind == AmountKind.BUDGET else f"Förslag {self.year}"
+
+
+@dataclass(frozen=True)
+class MultiYearRow:
+    line: BudgetLine
+    label: str
+    values: dict[int, int | None]  # year -> kronor; None where the line has no amount
+
+
+@dataclass(frozen=True)
+class MultiYearTable:
+    columns: list[MultiYearColumn]
+    rows: list[MultiYearRow]
+
+
+def multi_year_table(*, package: Package, last_year: int, count: int) -> MultiYearTable:
+    """Decided budgets of `count` years up to `last_year`, newest first (the shape of 001_…).
+
+    A year with no decided budget yet shows its proposal, headed "Förslag <år>". Lines
+    appear in the years where they exist and are blank elsewhere.
+    """
+    years = list(range(last_year, last_year - count, -1))
+    amounts, totals = _amounts_by_line(package, years)
+    columns = []
+    for year in years:
+        kind = AmountKind.BUDGET if (year, AmountKind.BUDGET) in totals else AmountKind.PROPOSAL
+        columns.append(MultiYearColumn(year=year, kind=kind, total=totals.get((year, kind))))
+    rows = []
+    for line in _lines_with_labels(package):
+        values = {
+            column.year: amounts.get((line.pk, column.year, column.kind)) for column in columns
+        }
+        if any(value is not None for value in values.values()):
+            newest = next(year for year in years if values[year] is not None)
+            rows.append(MultiYearRow(line=line, label=line.label_for(newest), values=values))
+    return MultiYearTable(columns=columns, rows=rows)
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    recipient: str
+    total: int
+    share: Decimal | None
+
+
+def recipient_totals(*, package_year: PackageYear, kind: str) -> tuple[list[RecipientRow], int]:
+    """Sums of one kind for one year by recipient committee (the shape of 004_…)."""
+    rows = (
+        Amount.objects.filter(
+            line__package_id=package_year.package_id, year=package_year.year, kind=kind
+        )
+        .values("line__recipient__name")
+        .annotate(total=Sum("amount"))
+        .order_by("line__recipient__name")
+    )
+    grand_total = sum(row["total"] for row in rows)
+    result = [
+        RecipientRow(
+            recipient=row["line__recipient__name"] or "Utan angiven mottagare",
+            total=row["total"],
+            share=Decimal(row["total"]) * 100 / grand_total if grand_total else None,
+        )
+        for row in rows
+    ]
+    return result, grand_total
+
+
+def lines_for_year(*, package_year: PackageYear) -> list[BudgetLine]:
+    """The lines active in the year, in order, with their label history."""
+    return [
+        line
+        for line in _lines_with_labels(package_year.package)
+        if line.is_active_in(package_year.year)
+    ]
+
+
+def allocation_entry(
+    *, package_year: PackageYear, kind: str
+) -> tuple[list[BudgetLine], dict[int, int]]:
+    """The lines to enter amounts for, and their current amounts of `kind` (two queries)."""
+    lines = lines_for_year(package_year=package_year)
+    amounts = dict(
+        Amount.objects.filter(
+            line__package_id=package_year.package_id, year=package_year.year, kind=kind
+        ).values_list("line_id", "amount")
+    )
+    return lines, amounts

@@ -1,10 +1,30 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from allocations import selectors
+from allocations import selectors, services
+from allocations.charts import year_over_year_chart
+from allocations.forms import AllocationForm, LineForm, NewYearForm, RenameLineForm
+from allocations.models import AmountKind, Package
+from allocations.rules import frame_difference_message
+from allocations.tables import MultiYearReviewTable, RecipientTable, YearReviewTable
+from trygghet.amounts import format_amount_with_unit
+from trygghet.exports import FORMATS, export_response
+
+VIEW = "allocations.view_package"
+EDIT = "allocations.change_amount"
+
+# URL slug -> amount kind that an official enters in the browser.
+ENTRY_KINDS = {"forslag": AmountKind.PROPOSAL, "utfall": AmountKind.OUTCOME}
+MAX_YEARS = 10
 
 
 @require_GET
+@permission_required(VIEW, raise_exception=True)
 def package_detail(request, pk: int):
     package = get_object_or_404(selectors.package_for_detail(user=request.user, pk=pk))
     return render(
@@ -14,5 +34,388 @@ def package_detail(request, pk: int):
             "package": package,
             "unit": package.organisation.amount_unit,
             "years": selectors.package_year_summaries(package=package),
+            "can_edit": request.user.has_perm(EDIT),
         },
     )
+
+
+def _year_tables(package_year):
+    unit = package_year.package.organisation.amount_unit
+    table = selectors.year_table(package_year=package_year)
+    recipient_kind = AmountKind.PROPOSAL if table.proposal_total else AmountKind.BUDGET
+    recipients, recipient_total = selectors.recipient_totals(
+        package_year=package_year, kind=recipient_kind
+    )
+    heading = f"{AmountKind(recipient_kind).label} {package_year.year}"
+    return (
+        table,
+        YearReviewTable(table, unit=unit),
+        RecipientTable(recipients, unit=unit, total=recipient_total, heading=heading),
+    )
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def year_detail(request, pk: int, year: int):
+    package_year = selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+    unit = package_year.package.organisation.amount_unit
+    table, review_table, recipient_table = _year_tables(package_year)
+    can_edit = request.user.has_perm(EDIT)
+    return render(
+        request,
+        "allocations/year_detail.html",
+        {
+            "package_year": package_year,
+            "package": package_year.package,
+            "unit": unit,
+            "table": table,
+            "review_table": review_table,
+            "recipient_table": recipient_table,
+            "frame_message": frame_difference_message(
+                total=table.proposal_total, frame=package_year.frame, unit=unit
+            )
+            if table.proposal_total
+            else None,
+            "can_edit": can_edit,
+            "is_decided": package_year.is_decided,
+        },
+    )
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def year_export(request, pk: int, year: int, table_name: str, export_format: str):
+    if export_format not in FORMATS:
+        raise Http404
+    package_year = selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+    _, review_table, recipient_table = _year_tables(package_year)
+    tables = {"ar": review_table, "mottagare": recipient_table}
+    if table_name not in tables:
+        raise Http404
+    package = package_year.package
+    title = f"{package.name} {year}" + (" per mottagare" if table_name == "mottagare" else "")
+    return export_response(
+        tables[table_name], export_format=export_format, filename=title, title=title
+    )
+
+
+def _multi_year_context(request, package: Package):
+    years = list(package.years.order_by("-year").values_list("year", flat=True))
+    if not years:
+        return None
+    try:
+        last_year = int(request.GET.get("till", years[0]))
+        count = int(request.GET.get("antal", 3))
+    except ValueError:
+        last_year, count = years[0], 3
+    if last_year not in years:
+        last_year = years[0]
+    count = max(1, min(count, MAX_YEARS))
+    table = selectors.multi_year_table(package=package, last_year=last_year, count=count)
+    return {"years": years, "last_year": last_year, "count": count, "table": table}
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def multi_year(request, pk: int):
+    package = get_object_or_404(
+        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
+    )
+    unit = package.organisation.amount_unit
+    context = _multi_year_context(request, package)
+    if context is None:
+        messages.info(request, "Paketet har inga år ännu.")
+        return redirect("allocations:package-detail", pk=package.pk)
+    title = f"{package.name} år för år"
+    context.update(
+        {
+            "package": package,
+            "unit": unit,
+            "review_table": MultiYearReviewTable(context["table"], unit=unit),
+            "chart": year_over_year_chart(context["table"], unit=unit, title=title),
+            "count_choices": range(2, MAX_YEARS + 1),
+            "query": request.GET.urlencode(),
+        }
+    )
+    return render(request, "allocations/multi_year.html", context)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def multi_year_export(request, pk: int, export_format: str):
+    if export_format not in FORMATS:
+        raise Http404
+    package = get_object_or_404(
+        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
+    )
+    context = _multi_year_context(request, package)
+    if context is None:
+        raise Http404
+    table = MultiYearReviewTable(context["table"], unit=package.organisation.amount_unit)
+    title = f"{package.name} {context['last_year'] - context['count'] + 1}-{context['last_year']}"
+    return export_response(table, export_format=export_format, filename=title, title=title)
+
+
+def _editable_year(request, pk: int, year: int):
+    if not request.user.has_perm(EDIT):
+        raise PermissionDenied
+    return selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_edit(request, pk: int, year: int, kind_slug: str):
+    kind = ENTRY_KINDS.get(kind_slug)
+    if kind is None:
+        raise Http404
+    package_year = _editable_year(request, pk, year)
+    package = package_year.package
+    unit = package.organisation.amount_unit
+    if package_year.is_decided and kind == AmountKind.PROPOSAL:
+        messages.error(request, f"{package.name} {year} är beslutat och kan inte ändras.")
+        return redirect("allocations:year-detail", pk=pk, year=year)
+
+    lines, initial = selectors.allocation_entry(package_year=package_year, kind=kind)
+    form = AllocationForm(
+        request.POST or None, lines=lines, year=year, unit=unit, initial_amounts=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        mark_proposal = kind == AmountKind.PROPOSAL and "mark_proposal" in request.POST
+        try:
+            total = services.allocation_save(
+                package_year=package_year,
+                kind=kind,
+                amounts=form.amounts(),
+                mark_proposal=mark_proposal,
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _report_saved(
+                request, package_year=package_year, kind=kind, total=total, marked=mark_proposal
+            )
+            return redirect("allocations:year-detail", pk=pk, year=year)
+
+    return render(
+        request,
+        "allocations/allocation_form.html",
+        {
+            "package_year": package_year,
+            "package": package,
+            "unit": unit,
+            "form": form,
+            "kind": kind,
+            "kind_label": AmountKind(kind).label,
+            "kind_slug": kind_slug,
+            "frame_kronor": package_year.frame,
+        },
+    )
+
+
+def _report_saved(request, *, package_year, kind, total, marked):
+    unit = package_year.package.organisation.amount_unit
+    label = AmountKind(kind).label.lower()
+    total_text = format_amount_with_unit(total, unit)
+    summary = f"{label.capitalize()} {package_year.year} sparat: summa {total_text}."
+    if kind != AmountKind.PROPOSAL:
+        messages.success(request, summary)
+        return
+    if marked:
+        messages.success(request, f"{summary} Året är markerat som förslag.")
+        return
+    difference = frame_difference_message(total=total, frame=package_year.frame, unit=unit)
+    if difference:
+        messages.warning(
+            request,
+            f"{summary} Sparat som utkast. {difference}; förslaget kan inte markeras som förslag "
+            "förrän summan stämmer med ramen.",
+        )
+    else:
+        messages.success(request, f"{summary} Sparat som utkast.")
+
+
+def _open_year_for_lines(request, pk: int, year: int):
+    """The year whose lines an official changes; None (with a message) if it is decided."""
+    package_year = _editable_year(request, pk, year)
+    if package_year.is_decided:
+        messages.error(
+            request, f"{package_year.package.name} {year} är beslutat och kan inte ändras."
+        )
+        return None
+    return package_year
+
+
+def _render_lines(request, package_year, *, add_form=None, rename_line=None, rename_form=None):
+    package = package_year.package
+    year = package_year.year
+    rows = []
+    for line in selectors.lines_for_year(package_year=package_year):
+        failed = rename_line is not None and line.pk == rename_line.pk
+        rows.append(
+            {
+                "line": line,
+                "label": line.label_for(year),
+                "rename_errors": rename_form.errors.get("name") if failed else None,
+                "rename_value": rename_form.data.get("name") if failed else None,
+            }
+        )
+    return render(
+        request,
+        "allocations/lines.html",
+        {
+            "package_year": package_year,
+            "package": package,
+            "lines": rows,
+            "add_form": add_form or LineForm(package=package, prefix="add"),
+        },
+        status=400 if (add_form is not None or rename_form is not None) else 200,
+    )
+
+
+def _line_in_year(package_year, line_pk: int):
+    return get_object_or_404(package_year.package.lines.active_in(package_year.year), pk=line_pk)
+
+
+@require_GET
+def lines_manage(request, pk: int, year: int):
+    package_year = _open_year_for_lines(request, pk, year)
+    if package_year is None:
+        return redirect("allocations:year-detail", pk=pk, year=year)
+    return _render_lines(request, package_year)
+
+
+@require_POST
+def line_add(request, pk: int, year: int):
+    package_year = _open_year_for_lines(request, pk, year)
+    if package_year is None:
+        return redirect("allocations:year-detail", pk=pk, year=year)
+    form = LineForm(request.POST, package=package_year.package, prefix="add")
+    if form.is_valid():
+        try:
+            line = services.budget_line_add(
+                package_year=package_year, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Budgetposten ”{line.name}” är tillagd från {year}.")
+            return redirect("allocations:lines", pk=pk, year=year)
+    return _render_lines(request, package_year, add_form=form)
+
+
+@require_POST
+def line_rename(request, pk: int, year: int, line_pk: int):
+    package_year = _open_year_for_lines(request, pk, year)
+    if package_year is None:
+        return redirect("allocations:year-detail", pk=pk, year=year)
+    line = _line_in_year(package_year, line_pk)
+    old = line.label_for(year)
+    form = RenameLineForm(request.POST)
+    if form.is_valid():
+        name = form.cleaned_data["name"]
+        services.budget_line_rename(
+            line=line, package_year=package_year, name=name, by=request.user
+        )
+        messages.success(
+            request, f"”{old}” heter ”{name}” från {year}; tidigare år behåller sitt namn."
+        )
+        return redirect("allocations:lines", pk=pk, year=year)
+    return _render_lines(request, package_year, rename_line=line, rename_form=form)
+
+
+@require_POST
+def line_retire(request, pk: int, year: int, line_pk: int):
+    package_year = _open_year_for_lines(request, pk, year)
+    if package_year is None:
+        return redirect("allocations:year-detail", pk=pk, year=year)
+    line = _line_in_year(package_year, line_pk)
+    label = line.label_for(year)
+    try:
+        kept = services.budget_line_retire(line=line, package_year=package_year, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if kept is None:
+            messages.success(request, f"”{label}” är borttagen.")
+        else:
+            messages.success(
+                request, f"”{label}” är avslutad från {year}; den finns kvar i tidigare år."
+            )
+    return redirect("allocations:lines", pk=pk, year=year)
+
+
+@require_POST
+def line_move(request, pk: int, year: int, line_pk: int, direction: str):
+    package_year = _open_year_for_lines(request, pk, year)
+    if package_year is None:
+        return redirect("allocations:year-detail", pk=pk, year=year)
+    line = _line_in_year(package_year, line_pk)
+    offset = {"upp": -1, "ned": 1}.get(direction)
+    if offset is None:
+        raise Http404
+    services.budget_line_move(line=line, package_year=package_year, offset=offset, by=request.user)
+    url = reverse("allocations:lines", kwargs={"pk": pk, "year": year})
+    return redirect(f"{url}#rad-{line.pk}")
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def year_start(request, pk: int):
+    if not request.user.has_perm(EDIT):
+        raise PermissionDenied
+    package = get_object_or_404(
+        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
+    )
+    unit = package.organisation.amount_unit
+    latest = package.years.order_by("-year").first()
+    initial = (
+        {"year": latest.year + 1, "frame": latest.frame, "source": AmountKind.PROPOSAL}
+        if latest
+        else {}
+    )
+    form = NewYearForm(request.POST or None, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            package_year = services.package_year_start(
+                package=package,
+                year=form.cleaned_data["year"],
+                frame=form.cleaned_data["frame"],
+                source_kind=form.cleaned_data["source"] or None,
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{package.name} {package_year.year} är skapat som utkast.")
+            return redirect(
+                "allocations:allocation-edit", pk=pk, year=package_year.year, kind_slug="forslag"
+            )
+    return render(
+        request, "allocations/year_new.html", {"package": package, "form": form, "unit": unit}
+    )
+
+
+@require_POST
+def year_decide(request, pk: int, year: int):
+    package_year = _editable_year(request, pk, year)
+    try:
+        services.package_year_decide(package_year=package_year, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"{package_year.package.name} {year} är markerat som beslutat: förslaget är årets "
+            "budget och året kan inte längre ändras.",
+        )
+    return redirect("allocations:year-detail", pk=pk, year=year)

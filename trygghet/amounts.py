@@ -35,6 +35,9 @@ _GROUPED = re.compile(r"^[0-9]{1,3}( [0-9]{3})*$")
 
 NBSP = "\u00a0"
 
+# A bare whole number above this many kronor in the default unit is read as kronor.
+BARE_NUMBER_LIMIT = 1_000_000_000
+
 
 class AmountError(ValueError):
     """A typed amount that cannot be read; the message is Swedish and shown to the user."""
@@ -44,8 +47,9 @@ def parse_amount(text: str, *, default_unit: str) -> int:
     """Read an amount as officials type it and return integer kronor.
 
     A bare number is in `default_unit` (the organisation's unit, or the unit chosen
-    for an import file), except that a number of more than six digits without a
-    decimal part is read as kronor ("1 600 000" is never 1,6 million mkr).
+    for an import file), except that a whole number that would then exceed one
+    billion kronor is read as kronor: "1 600 000" and "600 000" typed where the unit
+    is mkr mean kronor, never 600 000 mkr.
     """
     cleaned = _SPACES.sub(" ", (text or "").strip())
     if not cleaned:
@@ -80,7 +84,9 @@ def parse_amount(text: str, *, default_unit: str) -> int:
     digits = integer_part.replace(" ", "")
 
     if unit is None:
-        unit = "kr" if not decimal_part and len(digits) > 6 else _normal_unit(default_unit)
+        unit = _normal_unit(default_unit)
+        if not decimal_part and int(digits) * UNIT_FACTORS[unit] > BARE_NUMBER_LIMIT:
+            unit = "kr"
 
     try:
         value = Decimal(f"{digits}.{decimal_part or '0'}")

@@ -35,8 +35,8 @@ def test_package_page_queries_are_constant(client, db, django_assert_num_queries
         for line in package.lines.all()
     )
     client.force_login(make_user(organisation))
-    # session, user, package, years, lines, labels, sums
-    with django_assert_num_queries(7):
+    # session, user, 2 × permissions, package, years, lines, labels, sums
+    with django_assert_num_queries(9):
         response = client.get(reverse("allocations:package-detail", args=[package.pk]))
     assert response.status_code == 200
     assert response.text.count("Gammalt namn") == lines

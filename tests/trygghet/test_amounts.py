@@ -15,6 +15,8 @@ from trygghet.amounts import AmountError, format_amount, format_amount_with_unit
         ("1\u00a0600 tkr", 1_600_000),
         ("1 600 000", 1_600_000),
         ("1600000 kr", 1_600_000),
+        ("600 000", 600_000),
+        ("1 000", 1_000_000_000),
         ("1.6", 1_600_000),
         ("0,09", 90_000),
         ("0", 0),
@@ -31,6 +33,8 @@ def test_parse_reads_what_officials_type(typed, kronor):
 def test_a_bare_number_is_in_the_default_unit():
     assert parse_amount("1 600", default_unit="tkr") == 1_600_000
     assert parse_amount("1600", default_unit="kr") == 1_600
+    assert parse_amount("600 000", default_unit="tkr") == 600_000_000
+    assert parse_amount("1 600 000", default_unit="tkr") == 1_600_000
 
 
 @pytest.mark.parametrize(

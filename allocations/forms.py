@@ -1,0 +1,121 @@
+"""Forms of the allocation pages. They read and validate; services write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from allocations.models import AmountKind, BudgetLine, Package
+from trygghet.amounts import AmountError, format_amount, parse_amount
+from trygghet.models import Committee, FocusArea
+
+
+class AmountField(forms.CharField):
+    """A text field for an amount as officials type it ("1,6", "1 600 tkr"); cleans to kronor."""
+
+    max_typed_length = 40
+
+    def __init__(self, *, unit: str, **kwargs):
+        self.unit = unit
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return format_amount(value, self.unit)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > self.max_typed_length:
+            raise ValidationError("Beloppet är för långt.", code="amount")
+        try:
+            return parse_amount(text, default_unit=self.unit)
+        except AmountError as error:
+            raise ValidationError(str(error), code="amount") from error
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {
+                "inputmode": "decimal",
+                "autocomplete": "off",
+                "class": "form-control text-end amount-input",
+            }
+        )
+        return attrs
+
+
+class AllocationForm(forms.Form):
+    """One amount per line of the year; `lines` are the lines active that year, in order."""
+
+    def __init__(
+        self, *args, lines: list[BudgetLine], year: int, unit: str, initial_amounts: dict, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[self.field_name(line)] = AmountField(
+                unit=unit, label=line.label_for(year), initial=initial_amounts.get(line.pk)
+            )
+
+    @staticmethod
+    def field_name(line: BudgetLine) -> str:
+        return f"line_{line.pk}"
+
+    def rows(self):
+        """(line, bound field) in table order, for the template."""
+        return [(line, self[self.field_name(line)]) for line in self.lines]
+
+    def amounts(self) -> dict[int, int | None]:
+        return {line.pk: self.cleaned_data.get(self.field_name(line)) for line in self.lines}
+
+
+class NewYearForm(forms.Form):
+    year = forms.IntegerField(label="År", min_value=2000, max_value=2100)
+    frame = AmountField(unit="mkr", label="Ram", required=True)
+    source = forms.ChoiceField(
+        label="Utgå från",
+        choices=[
+            (AmountKind.PROPOSAL, "Förra årets förslag"),
+            (AmountKind.BUDGET, "Förra årets budget"),
+            ("", "Tomt förslag"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, unit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["frame"].unit = unit
+        self.fields[
+            "frame"
+        ].help_text = f"I {unit} om du inte skriver någon enhet, t.ex. 5,0 eller 5 000 tkr."
+
+
+class LineForm(forms.Form):
+    name = forms.CharField(label="Namn", max_length=200)
+    description = forms.CharField(
+        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    recipient = forms.ModelChoiceField(
+        label="Mottagande nämnd",
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label="Ingen",
+    )
+    focus_area = forms.ModelChoiceField(
+        label="Fokusområde", queryset=FocusArea.objects.none(), required=False, empty_label="Inget"
+    )
+
+    def __init__(self, *args, package: Package, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Committee.objects.filter(
+            organisation_id=package.organisation_id
+        )
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(
+            programme__organisation_id=package.organisation_id
+        ).select_related("programme")
+
+
+class RenameLineForm(forms.Form):
+    name = forms.CharField(label="Nytt namn", max_length=200)

@@ -1,0 +1,245 @@
+"""Everything that writes allocations. Each service is one transaction and validates
+before it saves; views, forms, imports and commands call these and nothing else."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from allocations.models import (
+    Amount,
+    AmountKind,
+    BudgetLine,
+    BudgetLineLabel,
+    Package,
+    PackageYear,
+    YearStatus,
+)
+from allocations.rules import ensure_amounts_editable, ensure_sum_matches_frame
+
+
+@transaction.atomic
+def allocation_save(
+    *,
+    package_year: PackageYear,
+    kind: str,
+    amounts: dict[int, int | None],
+    mark_proposal: bool = False,
+    by=None,
+) -> int:
+    """Store one kind of amount for every line given (`None` removes the amount).
+
+    Proposals: saving makes the year a draft (utkast) unless `mark_proposal`, which
+    requires the sum to match the frame. Returns the year's new total of `kind`.
+    """
+    package_year = (
+        PackageYear.objects.select_for_update()
+        .select_related("package__organisation")
+        .get(pk=package_year.pk)
+    )
+    ensure_amounts_editable(package_year, kind)
+    lines = {line.pk: line for line in package_year.package.lines.filter(pk__in=amounts)}
+    unknown = set(amounts) - set(lines)
+    if unknown:
+        raise ValidationError("En budgetpost hör inte till paketet.")
+
+    existing = {
+        amount.line_id: amount
+        for amount in Amount.objects.filter(
+            line__in=lines.values(), year=package_year.year, kind=kind
+        )
+    }
+    for line_id, kronor in amounts.items():
+        current = existing.get(line_id)
+        if kronor is None:
+            if current:
+                current.delete()
+            continue
+        if current is None:
+            current = Amount(line=lines[line_id], year=package_year.year, kind=kind, amount=kronor)
+            current.full_clean()
+            current.save()
+        elif current.amount != kronor:
+            current.amount = kronor
+            current.full_clean()
+            current.save(update_fields=["amount"])
+
+    total = (
+        Amount.objects.filter(
+            line__package=package_year.package, year=package_year.year, kind=kind
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    if kind == AmountKind.PROPOSAL:
+        if mark_proposal:
+            ensure_sum_matches_frame(
+                total=total,
+                frame=package_year.frame,
+                unit=package_year.package.organisation.amount_unit,
+            )
+        new_status = YearStatus.PROPOSAL if mark_proposal else YearStatus.DRAFT
+        if package_year.status != new_status:
+            package_year.status = new_status
+            package_year.save(update_fields=["status"])
+    return total
+
+
+@transaction.atomic
+def package_year_start(
+    *, package: Package, year: int, frame: int, source_kind: str | None, by=None
+) -> PackageYear:
+    """Open a new year as a draft; copy last year's proposal or budget as its proposal."""
+    if PackageYear.objects.filter(package=package, year=year).exists():
+        raise ValidationError({"year": f"{package.name} har redan året {year}."})
+    package_year = PackageYear(
+        package=package,
+        year=year,
+        frame=frame,
+        status=YearStatus.DRAFT,
+        # The body that decided the latest earlier year decides this one too.
+        deciding_body_id=(
+            PackageYear.objects.filter(package=package, year__lt=year)
+            .order_by("-year")
+            .values_list("deciding_body", flat=True)
+            .first()
+        ),
+    )
+    package_year.full_clean()
+    package_year.save()
+    if source_kind:
+        previous = Amount.objects.filter(
+            line__package=package, year=year - 1, kind=source_kind
+        ).filter(line__in=package.lines.active_in(year))
+        Amount.objects.bulk_create(
+            Amount(
+                line_id=amount.line_id, year=year, kind=AmountKind.PROPOSAL, amount=amount.amount
+            )
+            for amount in previous
+        )
+    return package_year
+
+
+@transaction.atomic
+def package_year_decide(*, package_year: PackageYear, by=None) -> PackageYear:
+    """Record that the proposal was decided: it becomes the year's budget and the year locks."""
+    package_year = (
+        PackageYear.objects.select_for_update()
+        .select_related("package__organisation")
+        .get(pk=package_year.pk)
+    )
+    if package_year.status != YearStatus.PROPOSAL:
+        raise ValidationError("Bara ett år med status förslag kan markeras som beslutat.")
+    proposals = Amount.objects.filter(
+        line__package=package_year.package, year=package_year.year, kind=AmountKind.PROPOSAL
+    )
+    total = proposals.aggregate(total=Sum("amount"))["total"] or 0
+    ensure_sum_matches_frame(
+        total=total, frame=package_year.frame, unit=package_year.package.organisation.amount_unit
+    )
+    Amount.objects.filter(
+        line__package=package_year.package, year=package_year.year, kind=AmountKind.BUDGET
+    ).delete()
+    Amount.objects.bulk_create(
+        Amount(
+            line_id=amount.line_id, year=amount.year, kind=AmountKind.BUDGET, amount=amount.amount
+        )
+        for amount in proposals
+    )
+    package_year.status = YearStatus.DECIDED
+    package_year.save(update_fields=["status"])
+    return package_year
+
+
+def _ensure_year_open(package_year: PackageYear) -> None:
+    ensure_amounts_editable(package_year, AmountKind.PROPOSAL)
+
+
+@transaction.atomic
+def budget_line_add(
+    *,
+    package_year: PackageYear,
+    name: str,
+    description: str = "",
+    recipient=None,
+    focus_area=None,
+    by=None,
+) -> BudgetLine:
+    """A new line from this year on, placed last."""
+    _ensure_year_open(package_year)
+    package = package_year.package
+    name = name.strip()
+    if package.lines.active_in(package_year.year).filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"Det finns redan en budgetpost som heter ”{name}”."})
+    line = BudgetLine(
+        package=package,
+        name=name,
+        description=description,
+        recipient=recipient,
+        focus_area=focus_area,
+        order=(package.lines.aggregate(last=Max("order"))["last"] or 0) + 1,
+        active_from=package_year.year,
+    )
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_rename(
+    *, line: BudgetLine, package_year: PackageYear, name: str, by=None
+) -> BudgetLine:
+    """Rename a line from this year on; earlier years keep the name they had."""
+    _ensure_year_open(package_year)
+    name = name.strip()
+    if name == line.label_for(package_year.year):
+        return line
+    if not line.labels.exists() and line.active_from < package_year.year:
+        BudgetLineLabel.objects.create(line=line, from_year=line.active_from, label=line.name)
+    BudgetLineLabel.objects.update_or_create(
+        line=line, from_year=package_year.year, defaults={"label": name}
+    )
+    if not line.labels.filter(from_year__gt=package_year.year).exists():
+        line.name = name
+        line.full_clean()
+        line.save(update_fields=["name"])
+    return line
+
+
+@transaction.atomic
+def budget_line_retire(
+    *, line: BudgetLine, package_year: PackageYear, by=None
+) -> BudgetLine | None:
+    """Retire a line from this year on: it stays in earlier years and leaves this and later ones.
+
+    A line that starts this year has no history, so it is removed altogether.
+    """
+    _ensure_year_open(package_year)
+    year = package_year.year
+    later_decided = PackageYear.objects.filter(
+        package=line.package_id, year__gte=year, status=YearStatus.DECIDED
+    )
+    if later_decided.exists():
+        raise ValidationError("Posten finns i ett senare beslutat år och kan inte avslutas här.")
+    if line.active_from >= year:
+        line.delete()
+        return None
+    line.amounts.filter(year__gte=year).exclude(kind=AmountKind.OUTCOME).delete()
+    line.active_to = year - 1
+    line.full_clean()
+    line.save(update_fields=["active_to"])
+    return line
+
+
+@transaction.atomic
+def budget_line_move(*, line: BudgetLine, package_year: PackageYear, offset: int, by=None) -> None:
+    """Move a line up (offset −1) or down (+1) among the lines of this year."""
+    _ensure_year_open(package_year)
+    lines = list(line.package.lines.active_in(package_year.year).order_by("order", "pk"))
+    index = lines.index(line)
+    target = index + offset
+    if not 0 <= target < len(lines):
+        return
+    lines[index], lines[target] = lines[target], lines[index]
+    for order, each in enumerate(lines, start=1):
+        if each.order != order:
+            each.order = order
+            each.save(update_fields=["order"])

@@ -1,0 +1,125 @@
+"""Review tables of a package. Columns are named after the years they show, so each
+table is built from its selector's result; totals come from the selector."""
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from allocations.selectors import MultiYearTable, RecipientRow, YearTable
+from trygghet.amounts import format_amount
+from trygghet.tables import AmountColumn, BaseTable, DifferenceColumn, PercentColumn
+
+
+class LineColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"scope": "row"}, "tf": {"class": "fw-bold"}})
+        kwargs.setdefault("footer", "SUMMA")
+        super().__init__(*args, **kwargs)
+
+
+class YearReviewTable(BaseTable):
+    """Förslag Y · Utfall Y−1 · Budget Y−1, with the differences a reviewer asks about."""
+
+    label = LineColumn(verbose_name="Budgetpost")
+
+    class Meta(BaseTable.Meta):
+        row_attrs = {"class": lambda record: "low-outcome" if record.low_outcome else ""}
+
+    def __init__(self, table: YearTable, *, unit: str, **kwargs):
+        year = table.package_year.year
+        previous = year - 1
+        extra_columns = [
+            (
+                "proposal",
+                AmountColumn(verbose_name=f"Förslag {year}", unit=unit, total=table.proposal_total),
+            ),
+            (
+                "previous_outcome",
+                OutcomeColumn(
+                    verbose_name=f"Utfall {previous}", unit=unit, total=table.previous_outcome_total
+                ),
+            ),
+            (
+                "previous_budget",
+                AmountColumn(
+                    verbose_name=f"Budget {previous}", unit=unit, total=table.previous_budget_total
+                ),
+            ),
+            (
+                "change",
+                DifferenceColumn(
+                    verbose_name=f"Förslag mot budget {previous}",
+                    unit=unit,
+                    total=table.change_total,
+                ),
+            ),
+            (
+                "outcome_deviation",
+                DifferenceColumn(
+                    verbose_name=f"Utfall mot budget {previous}",
+                    unit=unit,
+                    total=table.outcome_deviation_total,
+                ),
+            ),
+            (
+                "outcome_share",
+                PercentColumn(
+                    verbose_name=f"Utfall i % av budget {previous}", total=table.outcome_share_total
+                ),
+            ),
+        ]
+        super().__init__(table.rows, extra_columns=extra_columns, **kwargs)
+
+
+class OutcomeColumn(AmountColumn):
+    """An outcome; one far below its budget is marked in words, not by colour alone."""
+
+    def render(self, value, record=None):
+        text = format_amount(value, self.unit)
+        if record is not None and record.low_outcome:
+            return format_html(
+                '{} <span class="badge text-bg-warning low-outcome-badge">▼ lågt utfall</span>',
+                text,
+            )
+        return text
+
+
+class MultiYearReviewTable(BaseTable):
+    """Decided budgets year by year (the shape of 001_…)."""
+
+    label = LineColumn(verbose_name="Budgetpost")
+
+    class Meta(BaseTable.Meta):
+        pass
+
+    def __init__(self, table: MultiYearTable, *, unit: str, **kwargs):
+        extra_columns = [
+            (
+                f"year_{column.year}",
+                AmountColumn(
+                    verbose_name=column.heading,
+                    accessor=tables.A(f"values__{column.year}"),
+                    unit=unit,
+                    total=column.total,
+                ),
+            )
+            for column in table.columns
+        ]
+        super().__init__(table.rows, extra_columns=extra_columns, **kwargs)
+
+
+class RecipientTable(BaseTable):
+    """Sums by recipient committee (the shape of 004_…)."""
+
+    recipient = LineColumn(verbose_name="Mottagare")
+
+    class Meta(BaseTable.Meta):
+        pass
+
+    def __init__(self, rows: list[RecipientRow], *, unit: str, total: int, heading: str, **kwargs):
+        extra_columns = [
+            ("total", AmountColumn(verbose_name=heading, unit=unit, total=total)),
+            ("share", PercentColumn(verbose_name="Andel", total=Decimal(100) if rows else None)),
+        ]
+        super().__init__(rows, extra_columns=extra_columns, **kwargs)

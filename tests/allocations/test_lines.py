@@ -1,0 +1,118 @@
+"""Adding, renaming, retiring and reordering lines; starting a new year."""
+
+from django.urls import reverse
+
+from allocations.models import Amount, AmountKind, BudgetLine, PackageYear, YearStatus
+from tests.allocations.helpers import nacka, plain
+
+
+def test_add_a_line_from_this_year(client, demo):
+    package = nacka(client)
+    url = reverse("allocations:line-add", args=[package.pk, 2024])
+    response = client.post(url, {"add-name": "Nattvandring"}, follow=True)
+    assert "Budgetposten ”Nattvandring” är tillagd från 2024." in response.text
+    line = BudgetLine.objects.get(package=package, name="Nattvandring")
+    assert line.active_from == 2024
+    assert line.order == BudgetLine.objects.filter(package=package).count()
+
+
+def test_adding_a_line_without_a_name_is_explained_and_nothing_is_saved(client, demo):
+    package = nacka(client)
+    count = BudgetLine.objects.count()
+    response = client.post(
+        reverse("allocations:line-add", args=[package.pk, 2024]), {"add-name": ""}
+    )
+    assert response.status_code == 400
+    assert 'id="id_add-name_error">Detta fält måste fyllas i.</div>' in response.text
+    assert BudgetLine.objects.count() == count
+
+
+def test_rename_keeps_the_old_name_in_earlier_years(client, demo):
+    package = nacka(client)
+    line = BudgetLine.objects.get(package=package, name="Stöd till lokala arbetsgrupper")
+    url = reverse("allocations:line-rename", args=[package.pk, 2024, line.pk])
+    response = client.post(url, {"name": "Lokala trygghetsgrupper"}, follow=True)
+    assert (
+        "”Stöd till lokala arbetsgrupper” heter ”Lokala trygghetsgrupper” från 2024"
+        in response.text
+    )
+    line = BudgetLine.objects.prefetch_related("labels").get(pk=line.pk)
+    assert line.label_for(2024) == "Lokala trygghetsgrupper"
+    assert line.label_for(2023) == "Stöd till lokala arbetsgrupper"
+    assert line.amounts.count() == 6  # budgets 2020–2023, outcome 2023, proposal 2024
+
+
+def test_retire_removes_the_line_from_this_year_and_keeps_earlier_years(client, demo):
+    package = nacka(client)
+    line = BudgetLine.objects.get(package=package, name="Kameraövervakning – centrala funktioner")
+    url = reverse("allocations:line-retire", args=[package.pk, 2024, line.pk])
+    response = client.post(url, follow=True)
+    assert "är avslutad från 2024; den finns kvar i tidigare år." in response.text
+    line.refresh_from_db()
+    assert line.active_to == 2023
+    assert not line.amounts.filter(year=2024).exists()
+    assert line.amounts.filter(year=2023, kind=AmountKind.BUDGET).get().amount == 200_000
+    year_page = plain(client.get(reverse("allocations:year-detail", args=[package.pk, 2024])).text)
+    assert "Kameraövervakning" in year_page  # still shown against last year's budget
+    assert "Kameraövervakning" not in plain(
+        client.get(reverse("allocations:allocation-edit", args=[package.pk, 2024, "forslag"])).text
+    )
+
+
+def test_reorder_lines(client, demo):
+    package = nacka(client)
+    second = BudgetLine.objects.filter(package=package).active_in(2024).order_by("order")[1]
+    client.post(reverse("allocations:line-move", args=[package.pk, 2024, second.pk, "upp"]))
+    first = BudgetLine.objects.filter(package=package).active_in(2024).order_by("order").first()
+    assert first == second
+
+
+def test_line_changes_refused_for_members_and_decided_years(client, demo):
+    package = nacka(client, "nacka-ledamot")
+    line = BudgetLine.objects.get(package=package, name="Trygghetsvärdar")
+    url = reverse("allocations:line-rename", args=[package.pk, 2024, line.pk])
+    assert client.post(url, {"name": "X"}).status_code == 403
+    nacka(client)
+    url = reverse("allocations:line-rename", args=[package.pk, 2023, line.pk])
+    response = client.post(url, {"name": "X"}, follow=True)
+    assert "Trygghetspaketet 2023 är beslutat och kan inte ändras." in response.text
+    line.refresh_from_db()
+    assert line.name == "Trygghetsvärdar"
+
+
+def test_start_a_new_year_from_last_years_proposal(client, demo):
+    package = nacka(client)
+    url = reverse("allocations:year-start", args=[package.pk])
+    assert 'value="2025"' in client.get(url).text
+    response = client.post(url, {"year": 2025, "frame": "5,2", "source": "forslag"}, follow=True)
+    assert "Trygghetspaketet 2025 är skapat som utkast." in response.text
+    year = PackageYear.objects.get(package=package, year=2025)
+    assert (year.frame, year.status) == (5_200_000, YearStatus.DRAFT)
+    copied = Amount.objects.filter(line__package=package, year=2025, kind=AmountKind.PROPOSAL)
+    assert sum(copied.values_list("amount", flat=True)) == 5_000_000
+    assert "Summan 5,0 mkr understiger ramen 5,2 mkr med 0,2 mkr" in plain(
+        client.get(reverse("allocations:year-detail", args=[package.pk, 2025])).text
+    )
+
+
+def test_start_a_new_year_from_last_years_budget(client, demo):
+    package = nacka(client)
+    url = reverse("allocations:year-start", args=[package.pk])
+    client.post(url, {"year": 2024 + 0, "frame": "5", "source": "budget"})
+    response = client.post(url, {"year": 2024, "frame": "5", "source": "budget"})
+    assert "Trygghetspaketet har redan året 2024." in response.text
+    PackageYear.objects.filter(package=package, year=2024).delete()
+    Amount.objects.filter(line__package=package, year=2024).delete()
+    client.post(url, {"year": 2024, "frame": "5,0 mkr", "source": "budget"})
+    copied = Amount.objects.filter(line__package=package, year=2024, kind=AmountKind.PROPOSAL)
+    assert sorted(copied.values_list("amount", flat=True)) == sorted(
+        [1_400_000, 1_500_000, 900_000, 200_000, 400_000, 600_000]
+    )
+
+
+def test_new_year_with_a_bad_frame_is_explained(client, demo):
+    package = nacka(client)
+    url = reverse("allocations:year-start", args=[package.pk])
+    response = client.post(url, {"year": 2025, "frame": "fem", "source": "forslag"})
+    assert "”fem” är inte ett belopp" in response.text
+    assert not PackageYear.objects.filter(package=package, year=2025).exists()

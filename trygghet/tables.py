@@ -1,0 +1,104 @@
+"""The project's base table and amount columns; every table subclasses these.
+
+HTML shows amounts in the organisation's unit ("1,6"); exports take the exact kronor
+from `value()` so no HTML and no rounding reach CSV/XLSX.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from trygghet.amounts import format_amount
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        attrs = {"class": "table table-striped align-middle"}
+        empty_text = "Det finns inga rader att visa."
+        orderable = False
+
+
+class AmountColumn(tables.Column):
+    """Integer kronor shown in `unit`; `total` (kronor) is the footer, from the selector."""
+
+    exports_in_kronor = True
+
+    def __init__(self, *args, unit: str, total: int | None = None, **kwargs):
+        self.unit = unit
+        self.total = total
+        kwargs.setdefault("default", "")
+        kwargs.setdefault(
+            "attrs",
+            {
+                "th": {"class": "text-end"},
+                "td": {"class": "text-end amount"},
+                "tf": {"class": "text-end amount fw-bold"},
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_amount(value, self.unit)
+
+    def value(self, value):
+        return value
+
+    def render_footer(self, bound_column, table):
+        return format_amount(self.total, self.unit) if self.total is not None else ""
+
+    def footer_value(self):
+        return self.total
+
+
+class DifferenceColumn(AmountColumn):
+    """A signed difference in kronor, written with a real minus sign and a plus sign."""
+
+    def render(self, value):
+        if value is None or value == "":
+            return ""
+        text = format_amount(abs(value), self.unit)
+        if value > 0:
+            return f"+{text}"
+        if value < 0:
+            return f"\u2212{text}"
+        return text
+
+    def render_footer(self, bound_column, table):
+        return self.render(self.total) if self.total is not None else ""
+
+
+class PercentColumn(tables.Column):
+    """A share as a percentage with one decimal and a decimal comma ("85,7 %")."""
+
+    exports_in_kronor = False
+
+    def __init__(self, *args, total: Decimal | None = None, **kwargs):
+        self.total = total
+        kwargs.setdefault("default", "")
+        kwargs.setdefault(
+            "attrs",
+            {
+                "th": {"class": "text-end"},
+                "td": {"class": "text-end amount"},
+                "tf": {"class": "text-end amount fw-bold"},
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def rounded(value: Decimal) -> Decimal:
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def render(self, value):
+        return format_html("{}\u00a0%", str(self.rounded(value)).replace(".", ","))
+
+    def value(self, value):
+        return self.rounded(value)
+
+    def render_footer(self, bound_column, table):
+        return self.render(self.total) if self.total is not None else ""
+
+    def footer_value(self):
+        return self.rounded(self.total) if self.total is not None else None
