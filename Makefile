@@ -29,6 +29,7 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
+	@scripts/ensure-system-packages --browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
