@@ -1,10 +1,49 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from allocations.models import Amount, BudgetLine, BudgetLineLabel, Package, PackageYear
+from allocations.rules import amount_is_locked, decided_years
+
+LOCKED_MESSAGE = "{year} är beslutat: förslag och budget kan inte ändras."
+
+
+class DecidedYearsFormSet(BaseInlineFormSet):
+    """Refuses any change to a decided year, or to the proposal or budget of one."""
+
+    def clean(self):
+        super().clean()
+        package_id = self._package_id()
+        if package_id is None:
+            return
+        locked_years = decided_years(package_id)
+        for form in self.forms:
+            original = form.instance if form.instance.pk else None
+            if not (form.has_changed() or self._should_delete_form(form)) or original is None:
+                continue
+            if self._is_locked(original, locked_years):
+                raise ValidationError(LOCKED_MESSAGE.format(year=original.year))
+
+    def _package_id(self):
+        instance = self.instance
+        return getattr(instance, "package_id", None) or (
+            instance.pk if isinstance(instance, Package) else None
+        )
+
+    def _is_locked(self, original, locked_years) -> bool:
+        if isinstance(original, PackageYear):
+            return original.year in locked_years
+        return amount_is_locked(
+            package_id=self._package_id(),
+            year=original.year,
+            kind=original.kind,
+            locked_years=locked_years,
+        )
 
 
 class PackageYearInline(admin.TabularInline):
     model = PackageYear
+    formset = DecidedYearsFormSet
     extra = 0
     fields = ["year", "frame", "deciding_body", "status"]
 
@@ -27,6 +66,14 @@ class PackageAdmin(admin.ModelAdmin):
 
 @admin.register(PackageYear)
 class PackageYearAdmin(admin.ModelAdmin):
+    """A decided year is read-only here as everywhere else."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_decided)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_decided)
+
     list_display = ["package", "year", "frame", "deciding_body", "status"]
     list_filter = ["status", "year", "package__organisation"]
     search_fields = ["package__name"]
@@ -40,6 +87,7 @@ class BudgetLineLabelInline(admin.TabularInline):
 
 class AmountInline(admin.TabularInline):
     model = Amount
+    formset = DecidedYearsFormSet
     extra = 0
     fields = ["year", "kind", "amount"]
 
@@ -55,6 +103,19 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
 @admin.register(Amount)
 class AmountAdmin(admin.ModelAdmin):
+    """A proposal or budget of a decided year is read-only here as everywhere else."""
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and amount_is_locked(
+            package_id=obj.line.package_id, year=obj.year, kind=obj.kind
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
     list_display = ["line", "year", "kind", "amount"]
     list_filter = ["kind", "year", "line__package__organisation", "line__package"]
     search_fields = ["line__name"]

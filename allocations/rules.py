@@ -48,3 +48,22 @@ def ensure_amounts_editable(package_year: PackageYear, kind: str) -> None:
     """
     if kind != AmountKind.OUTCOME:
         ensure_year_editable(package_year)
+
+
+def decided_years(package_id: int) -> set[int]:
+    """The years of a package whose frame is decided (one query)."""
+    return set(
+        PackageYear.objects.filter(package_id=package_id, status=YearStatus.DECIDED).values_list(
+            "year", flat=True
+        )
+    )
+
+
+def amount_is_locked(
+    *, package_id: int, year: int, kind: str, locked_years: set[int] | None = None
+) -> bool:
+    """Whether an amount may not change: a proposal or budget in a decided year."""
+    if kind == AmountKind.OUTCOME:
+        return False
+    years = decided_years(package_id) if locked_years is None else locked_years
+    return year in years

@@ -13,7 +13,7 @@ from trygghet.tables import AmountColumn, BaseTable, DifferenceColumn, PercentCo
 
 class LineColumn(tables.Column):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"scope": "row"}, "tf": {"class": "fw-bold"}})
+        kwargs.setdefault("attrs", {"td": {"class": "fw-normal"}, "tf": {"class": "fw-bold"}})
         kwargs.setdefault("footer", "SUMMA")
         super().__init__(*args, **kwargs)
 
@@ -70,6 +70,9 @@ class YearReviewTable(BaseTable):
             ),
         ]
         super().__init__(table.rows, extra_columns=extra_columns, **kwargs)
+        self.caption = (
+            f"Förslag {year} per budgetpost jämfört med utfall och budget {previous}, i {unit}."
+        )
 
 
 class OutcomeColumn(AmountColumn):
@@ -107,6 +110,7 @@ class MultiYearReviewTable(BaseTable):
             for column in table.columns
         ]
         super().__init__(table.rows, extra_columns=extra_columns, **kwargs)
+        self.caption = f"Beslutad budget per budgetpost och år, i {unit}."
 
 
 class RecipientTable(BaseTable):
@@ -123,3 +127,4 @@ class RecipientTable(BaseTable):
             ("share", PercentColumn(verbose_name="Andel", total=Decimal(100) if rows else None)),
         ]
         super().__init__(rows, extra_columns=extra_columns, **kwargs)
+        self.caption = f"{heading} per mottagande nämnd, i {unit}."

@@ -13,8 +13,12 @@ from trygghet.amounts import format_amount
 
 
 class BaseTable(tables.Table):
+    """Set `caption` to describe the table to screen-reader users (and in print)."""
+
+    caption = ""
+
     class Meta:
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "django_tables2/trygghet.html"
         attrs = {"class": "table table-striped align-middle"}
         empty_text = "Det finns inga rader att visa."
         orderable = False

@@ -1,0 +1,70 @@
+"""The admin respects a decided year like every other way in."""
+
+from django.urls import reverse
+
+from allocations.models import Amount, AmountKind, PackageYear
+from trygghet.models import User
+
+
+def admin_client(client):
+    client.force_login(User.objects.get(username="admin"))
+    return client
+
+
+def test_admin_lists_are_usable(client, demo):
+    admin_client(client)
+    for model in ("package", "packageyear", "budgetline", "amount"):
+        response = client.get(reverse(f"admin:allocations_{model}_changelist") + "?q=Trygg")
+        assert response.status_code == 200, model
+
+
+def test_admin_refuses_to_change_a_decided_years_budget(client, demo):
+    admin_client(client)
+    budget = Amount.objects.get(line__name="Trygghetsvärdar", year=2023, kind=AmountKind.BUDGET)
+    url = reverse("admin:allocations_amount_change", args=[budget.pk])
+    client.post(url, {"line": budget.line_id, "year": 2023, "kind": "budget", "amount": 9})
+    budget.refresh_from_db()
+    assert budget.amount == 1_400_000
+    decided = PackageYear.objects.get(package__name="Trygghetspaketet", year=2023)
+    url = reverse("admin:allocations_packageyear_change", args=[decided.pk])
+    client.post(url, {"package": decided.package_id, "year": 2023, "frame": 1, "status": "utkast"})
+    decided.refresh_from_db()
+    assert (decided.frame, decided.status) == (5_000_000, "beslutad")
+
+
+def test_admin_inline_refuses_a_decided_amount_but_allows_an_outcome(client, demo):
+    admin_client(client)
+    line = Amount.objects.get(line__name="Trygghetsvärdar", year=2023, kind="budget").line
+    amounts = list(line.amounts.order_by("year", "kind"))
+    data = {
+        "name": line.name,
+        "package": line.package_id,
+        "order": line.order,
+        "active_from": line.active_from,
+        "labels-TOTAL_FORMS": 0,
+        "labels-INITIAL_FORMS": 0,
+        "amounts-TOTAL_FORMS": len(amounts),
+        "amounts-INITIAL_FORMS": len(amounts),
+    }
+    for index, amount in enumerate(amounts):
+        data.update(
+            {
+                f"amounts-{index}-id": amount.pk,
+                f"amounts-{index}-line": line.pk,
+                f"amounts-{index}-year": amount.year,
+                f"amounts-{index}-kind": amount.kind,
+                f"amounts-{index}-amount": amount.amount,
+            }
+        )
+    budget_index = next(i for i, a in enumerate(amounts) if (a.year, a.kind) == (2023, "budget"))
+    data[f"amounts-{budget_index}-amount"] = 1
+    url = reverse("admin:allocations_budgetline_change", args=[line.pk])
+    response = client.post(url, data)
+    assert "2023 är beslutat: förslag och budget kan inte ändras." in response.text
+    assert Amount.objects.get(pk=amounts[budget_index].pk).amount == 1_400_000
+
+    data[f"amounts-{budget_index}-amount"] = 1_400_000
+    outcome_index = next(i for i, a in enumerate(amounts) if (a.year, a.kind) == (2023, "utfall"))
+    data[f"amounts-{outcome_index}-amount"] = 1_300_000
+    assert client.post(url, data).status_code == 302
+    assert Amount.objects.get(pk=amounts[outcome_index].pk).amount == 1_300_000
