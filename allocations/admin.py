@@ -1,3 +1,6 @@
+from types import SimpleNamespace
+
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -18,11 +21,15 @@ class DecidedYearsFormSet(BaseInlineFormSet):
             return
         locked_years = decided_years(package_id)
         for form in self.forms:
-            original = form.instance if form.instance.pk else None
-            if not (form.has_changed() or self._should_delete_form(form)) or original is None:
+            if not (form.has_changed() or self._should_delete_form(form)):
                 continue
-            if self._is_locked(original, locked_years):
-                raise ValidationError(LOCKED_MESSAGE.format(year=original.year))
+            # An existing row may not leave a locked year, and no row may enter one.
+            rows = [form.instance] if form.instance.pk else []
+            if hasattr(form, "cleaned_data") and form.cleaned_data.get("year"):
+                rows.append(SimpleNamespace(**form.cleaned_data))
+            for row in rows:
+                if self._is_locked(row, locked_years):
+                    raise ValidationError(LOCKED_MESSAGE.format(year=row.year))
 
     def _package_id(self):
         instance = self.instance
@@ -30,13 +37,13 @@ class DecidedYearsFormSet(BaseInlineFormSet):
             instance.pk if isinstance(instance, Package) else None
         )
 
-    def _is_locked(self, original, locked_years) -> bool:
-        if isinstance(original, PackageYear):
-            return original.year in locked_years
+    def _is_locked(self, row, locked_years) -> bool:
+        if self.model is PackageYear:
+            return row.year in locked_years and bool(getattr(row, "pk", None))
         return amount_is_locked(
             package_id=self._package_id(),
-            year=original.year,
-            kind=original.kind,
+            year=row.year,
+            kind=row.kind,
             locked_years=locked_years,
         )
 
@@ -74,7 +81,12 @@ class PackageYearAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.is_decided)
 
-    list_display = ["package", "year", "frame", "deciding_body", "status"]
+    list_display = ["package", "year_shown", "frame", "deciding_body", "status"]
+
+    @admin.display(description="år", ordering="year")
+    def year_shown(self, obj):
+        return str(obj.year)
+
     list_filter = ["status", "year", "package__organisation"]
     search_fields = ["package__name"]
     list_select_related = ["package", "deciding_body"]
@@ -94,16 +106,43 @@ class AmountInline(admin.TabularInline):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(admin.ModelAdmin):
-    list_display = ["name", "package", "order", "recipient", "active_from", "active_to"]
+    list_display = ["name", "package", "order", "recipient", "years_active"]
+
+    @admin.display(description="gäller")
+    def years_active(self, obj):
+        return f"{obj.active_from}–{obj.active_to or ''}"
+
     list_filter = ["package__organisation", "package"]
     search_fields = ["name", "labels__label", "description"]
     list_select_related = ["package", "recipient"]
     inlines = [BudgetLineLabelInline, AmountInline]
 
 
+class AmountAdminForm(forms.ModelForm):
+    """Refuses to add a proposal or budget to a decided year."""
+
+    class Meta:
+        model = Amount
+        fields = ["line", "year", "kind", "amount"]
+
+    def clean(self):
+        cleaned = super().clean()
+        line, year, kind = cleaned.get("line"), cleaned.get("year"), cleaned.get("kind")
+        if (
+            line
+            and year
+            and kind
+            and amount_is_locked(package_id=line.package_id, year=year, kind=kind)
+        ):
+            raise ValidationError(LOCKED_MESSAGE.format(year=year))
+        return cleaned
+
+
 @admin.register(Amount)
 class AmountAdmin(admin.ModelAdmin):
     """A proposal or budget of a decided year is read-only here as everywhere else."""
+
+    form = AmountAdminForm
 
     def _locked(self, obj) -> bool:
         return obj is not None and amount_is_locked(
@@ -116,7 +155,12 @@ class AmountAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._locked(obj)
 
-    list_display = ["line", "year", "kind", "amount"]
+    list_display = ["line", "year_shown", "kind", "amount"]
+
+    @admin.display(description="år", ordering="year")
+    def year_shown(self, obj):
+        return str(obj.year)
+
     list_filter = ["kind", "year", "line__package__organisation", "line__package"]
     search_fields = ["line__name"]
     list_select_related = ["line"]

@@ -30,14 +30,16 @@ def frame_difference_message(*, total: int, frame: int, unit: str) -> str | None
     )
 
 
-def ensure_sum_matches_frame(*, total: int, frame: int, unit: str) -> None:
-    """A proposal can be marked förslag only when it sums exactly to the frame."""
+MARK_PROPOSAL = "Förslaget kan sparas som utkast men inte markeras som förslag"
+MARK_DECIDED = "Året kan inte markeras som beslutat"
+
+
+def ensure_sum_matches_frame(*, total: int, frame: int, unit: str, refused: str = MARK_PROPOSAL):
+    """A proposal can be marked förslag (or decided) only when it sums exactly to the frame."""
     message = frame_difference_message(total=total, frame=frame, unit=unit)
     if message:
         raise ValidationError(
-            f"{message}. Förslaget kan sparas som utkast men inte markeras som förslag förrän "
-            "summan stämmer med ramen.",
-            code="frame_mismatch",
+            f"{message}. {refused} förrän summan stämmer med ramen.", code="frame_mismatch"
         )
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Min, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from allocations.models import (
@@ -98,34 +98,38 @@ LOW_OUTCOME_SHARE = Decimal("0.5")
 
 @dataclass(frozen=True)
 class YearRow:
-    """One line of the year table (the shape of 000_…): Förslag Y · Utfall Y−1 · Budget Y−1."""
+    """One line of the year table (the shape of 000_…): Förslag Y · Utfall Y−1 · Budget Y−1.
+
+    `amount` is the year's proposal, or its budget once the year is decided; `reference`
+    is last year's budget, or its proposal where no budget was decided.
+    """
 
     line: BudgetLine
     label: str
-    proposal: int | None
+    amount: int | None
     previous_outcome: int | None
-    previous_budget: int | None
+    reference: int | None
 
     @property
     def change(self) -> int | None:
-        """Förslag Y against budget Y−1."""
-        if self.proposal is None and self.previous_budget is None:
+        """This year's amount against last year's reference."""
+        if self.amount is None or self.reference is None:
             return None
-        return (self.proposal or 0) - (self.previous_budget or 0)
+        return self.amount - self.reference
 
     @property
     def outcome_deviation(self) -> int | None:
-        """Utfall Y−1 against budget Y−1, in kronor."""
-        if self.previous_outcome is None or self.previous_budget is None:
+        """Utfall Y−1 against the reference Y−1, in kronor."""
+        if self.previous_outcome is None or self.reference is None:
             return None
-        return self.previous_outcome - self.previous_budget
+        return self.previous_outcome - self.reference
 
     @property
     def outcome_share(self) -> Decimal | None:
-        """Utfall Y−1 as a percentage of budget Y−1."""
-        if self.previous_outcome is None or not self.previous_budget:
+        """Utfall Y−1 as a percentage of the reference Y−1."""
+        if self.previous_outcome is None or not self.reference:
             return None
-        return Decimal(self.previous_outcome) * 100 / self.previous_budget
+        return Decimal(self.previous_outcome) * 100 / self.reference
 
     @property
     def low_outcome(self) -> bool:
@@ -136,33 +140,43 @@ class YearRow:
 @dataclass(frozen=True)
 class YearTable:
     package_year: PackageYear
+    kind: str  # what the year shows: its proposal, or its budget once decided
+    reference_kind: str  # last year's budget, or its proposal if none was decided
     rows: list[YearRow]
-    proposal_total: int
+    total: int
     previous_outcome_total: int | None
-    previous_budget_total: int | None
+    reference_total: int | None
+
+    @property
+    def heading(self) -> str:
+        return f"{AmountKind(self.kind).label} {self.package_year.year}"
+
+    @property
+    def reference_heading(self) -> str:
+        return f"{AmountKind(self.reference_kind).label} {self.package_year.year - 1}"
 
     @property
     def unallocated(self) -> int:
         """The part of the frame no line has been given yet (negative: over the frame)."""
-        return self.package_year.frame - self.proposal_total
+        return self.package_year.frame - self.total
 
     @property
     def change_total(self) -> int | None:
-        if self.previous_budget_total is None:
+        if self.reference_total is None:
             return None
-        return self.proposal_total - self.previous_budget_total
+        return self.total - self.reference_total
 
     @property
     def outcome_deviation_total(self) -> int | None:
-        if self.previous_outcome_total is None or self.previous_budget_total is None:
+        if self.previous_outcome_total is None or self.reference_total is None:
             return None
-        return self.previous_outcome_total - self.previous_budget_total
+        return self.previous_outcome_total - self.reference_total
 
     @property
     def outcome_share_total(self) -> Decimal | None:
-        if self.previous_outcome_total is None or not self.previous_budget_total:
+        if self.previous_outcome_total is None or not self.reference_total:
             return None
-        return Decimal(self.previous_outcome_total) * 100 / self.previous_budget_total
+        return Decimal(self.previous_outcome_total) * 100 / self.reference_total
 
 
 def _amounts_by_line(package: Package, years) -> tuple[dict, dict]:
@@ -183,28 +197,37 @@ def _amounts_by_line(package: Package, years) -> tuple[dict, dict]:
     return amounts, totals
 
 
+def decided_or_proposed(year: int, totals: dict) -> str:
+    """The kind that stands for a year: its decided budget if there is one, else its proposal."""
+    return AmountKind.BUDGET if (year, AmountKind.BUDGET) in totals else AmountKind.PROPOSAL
+
+
 def year_table(*, package_year: PackageYear) -> YearTable:
     """The review table for a package year: lines active in Y or Y−1, in order."""
     package = package_year.package
     year, previous = package_year.year, package_year.year - 1
     amounts, totals = _amounts_by_line(package, (year, previous))
+    kind = AmountKind.BUDGET if package_year.is_decided else AmountKind.PROPOSAL
+    reference_kind = decided_or_proposed(previous, totals)
     rows = [
         YearRow(
             line=line,
             label=line.label_for(year if line.is_active_in(year) else previous),
-            proposal=amounts.get((line.pk, year, AmountKind.PROPOSAL)),
+            amount=amounts.get((line.pk, year, kind)),
             previous_outcome=amounts.get((line.pk, previous, AmountKind.OUTCOME)),
-            previous_budget=amounts.get((line.pk, previous, AmountKind.BUDGET)),
+            reference=amounts.get((line.pk, previous, reference_kind)),
         )
         for line in _lines_with_labels(package)
         if line.is_active_in(year) or line.is_active_in(previous)
     ]
     return YearTable(
         package_year=package_year,
+        kind=kind,
+        reference_kind=reference_kind,
         rows=rows,
-        proposal_total=totals.get((year, AmountKind.PROPOSAL), 0),
+        total=totals.get((year, kind), 0),
         previous_outcome_total=totals.get((previous, AmountKind.OUTCOME)),
-        previous_budget_total=totals.get((previous, AmountKind.BUDGET)),
+        reference_total=totals.get((previous, reference_kind)),
     )
 
 
@@ -244,7 +267,7 @@ def multi_year_table(*, package: Package, last_year: int, count: int) -> MultiYe
     amounts, totals = _amounts_by_line(package, years)
     columns = []
     for year in years:
-        kind = AmountKind.BUDGET if (year, AmountKind.BUDGET) in totals else AmountKind.PROPOSAL
+        kind = decided_or_proposed(year, totals)
         columns.append(MultiYearColumn(year=year, kind=kind, total=totals.get((year, kind))))
     rows = []
     for line in _lines_with_labels(package):
@@ -271,8 +294,8 @@ def recipient_totals(*, package_year: PackageYear, kind: str) -> tuple[list[Reci
             line__package_id=package_year.package_id, year=package_year.year, kind=kind
         )
         .values("line__recipient__name")
-        .annotate(total=Sum("amount"))
-        .order_by("line__recipient__name")
+        .annotate(total=Sum("amount"), first_line=Min("line__order"))
+        .order_by("first_line", "line__recipient__name")
     )
     grand_total = sum(row["total"] for row in rows)
     result = [

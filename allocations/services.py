@@ -14,7 +14,7 @@ from allocations.models import (
     PackageYear,
     YearStatus,
 )
-from allocations.rules import ensure_amounts_editable, ensure_sum_matches_frame
+from allocations.rules import MARK_DECIDED, ensure_amounts_editable, ensure_sum_matches_frame
 
 
 @transaction.atomic
@@ -133,7 +133,10 @@ def package_year_decide(*, package_year: PackageYear, by=None) -> PackageYear:
     )
     total = proposals.aggregate(total=Sum("amount"))["total"] or 0
     ensure_sum_matches_frame(
-        total=total, frame=package_year.frame, unit=package_year.package.organisation.amount_unit
+        total=total,
+        frame=package_year.frame,
+        unit=package_year.package.organisation.amount_unit,
+        refused=MARK_DECIDED,
     )
     Amount.objects.filter(
         line__package=package_year.package, year=package_year.year, kind=AmountKind.BUDGET
@@ -221,12 +224,33 @@ def budget_line_retire(
         raise ValidationError("Posten finns i ett senare beslutat år och kan inte avslutas här.")
     if line.active_from >= year:
         line.delete()
-        return None
-    line.amounts.filter(year__gte=year).exclude(kind=AmountKind.OUTCOME).delete()
-    line.active_to = year - 1
-    line.full_clean()
-    line.save(update_fields=["active_to"])
-    return line
+        kept = None
+    else:
+        line.amounts.filter(year__gte=year).exclude(kind=AmountKind.OUTCOME).delete()
+        line.active_to = year - 1
+        line.full_clean()
+        line.save(update_fields=["active_to"])
+        kept = line
+    _back_to_draft_if_off_frame(package_year)
+    return kept
+
+
+def _back_to_draft_if_off_frame(package_year: PackageYear) -> None:
+    """A year marked förslag whose proposal no longer matches the frame is a draft again."""
+    package_year.refresh_from_db(fields=["status"])
+    if package_year.status != YearStatus.PROPOSAL:
+        return
+    total = (
+        Amount.objects.filter(
+            line__package_id=package_year.package_id,
+            year=package_year.year,
+            kind=AmountKind.PROPOSAL,
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    if total != package_year.frame:
+        package_year.status = YearStatus.DRAFT
+        package_year.save(update_fields=["status"])
 
 
 @transaction.atomic

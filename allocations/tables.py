@@ -6,6 +6,7 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from allocations.models import AmountKind
 from allocations.selectors import MultiYearTable, RecipientRow, YearTable
 from trygghet.amounts import format_amount
 from trygghet.tables import AmountColumn, BaseTable, DifferenceColumn, PercentColumn
@@ -27,13 +28,11 @@ class YearReviewTable(BaseTable):
         row_attrs = {"class": lambda record: "low-outcome" if record.low_outcome else ""}
 
     def __init__(self, table: YearTable, *, unit: str, **kwargs):
-        year = table.package_year.year
-        previous = year - 1
+        previous = table.package_year.year - 1
+        reference = table.reference_heading
+        reference_lower = reference[0].lower() + reference[1:]
         extra_columns = [
-            (
-                "proposal",
-                AmountColumn(verbose_name=f"Förslag {year}", unit=unit, total=table.proposal_total),
-            ),
+            ("amount", AmountColumn(verbose_name=table.heading, unit=unit, total=table.total)),
             (
                 "previous_outcome",
                 OutcomeColumn(
@@ -41,15 +40,13 @@ class YearReviewTable(BaseTable):
                 ),
             ),
             (
-                "previous_budget",
-                AmountColumn(
-                    verbose_name=f"Budget {previous}", unit=unit, total=table.previous_budget_total
-                ),
+                "reference",
+                AmountColumn(verbose_name=reference, unit=unit, total=table.reference_total),
             ),
             (
                 "change",
                 DifferenceColumn(
-                    verbose_name=f"Förslag mot budget {previous}",
+                    verbose_name=f"{AmountKind(table.kind).label} mot {reference_lower}",
                     unit=unit,
                     total=table.change_total,
                 ),
@@ -57,7 +54,7 @@ class YearReviewTable(BaseTable):
             (
                 "outcome_deviation",
                 DifferenceColumn(
-                    verbose_name=f"Utfall mot budget {previous}",
+                    verbose_name=f"Utfall mot {reference_lower}",
                     unit=unit,
                     total=table.outcome_deviation_total,
                 ),
@@ -65,13 +62,14 @@ class YearReviewTable(BaseTable):
             (
                 "outcome_share",
                 PercentColumn(
-                    verbose_name=f"Utfall i % av budget {previous}", total=table.outcome_share_total
+                    verbose_name=f"Utfall i % av {reference_lower}",
+                    total=table.outcome_share_total,
                 ),
             ),
         ]
         super().__init__(table.rows, extra_columns=extra_columns, **kwargs)
         self.caption = (
-            f"Förslag {year} per budgetpost jämfört med utfall och budget {previous}, i {unit}."
+            f"{table.heading} per budgetpost jämfört med utfall och {reference_lower}, i {unit}."
         )
 
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allocations import selectors, services
 from allocations.charts import year_over_year_chart
 from allocations.forms import AllocationForm, LineForm, NewYearForm, RenameLineForm
-from allocations.models import AmountKind, Package
+from allocations.models import AmountKind, Package, YearStatus
 from allocations.rules import frame_difference_message
 from allocations.tables import MultiYearReviewTable, RecipientTable, YearReviewTable
 from trygghet.amounts import format_amount_with_unit
@@ -23,10 +22,31 @@ ENTRY_KINDS = {"forslag": AmountKind.PROPOSAL, "utfall": AmountKind.OUTCOME}
 MAX_YEARS = 10
 
 
+def _require(request, permission: str) -> None:
+    """Checked after the object is found, so another organisation's object is a 404 for
+    everyone and never reveals that it exists."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _package(request, pk: int, permission: str = VIEW) -> Package:
+    package = get_object_or_404(
+        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
+    )
+    _require(request, permission)
+    return package
+
+
+def _package_year(request, pk: int, year: int, permission: str = VIEW):
+    package_year = selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+    _require(request, permission)
+    return package_year
+
+
 @require_GET
-@permission_required(VIEW, raise_exception=True)
 def package_detail(request, pk: int):
     package = get_object_or_404(selectors.package_for_detail(user=request.user, pk=pk))
+    _require(request, VIEW)
     return render(
         request,
         "allocations/package_detail.html",
@@ -42,25 +62,26 @@ def package_detail(request, pk: int):
 def _year_tables(package_year):
     unit = package_year.package.organisation.amount_unit
     table = selectors.year_table(package_year=package_year)
-    recipient_kind = AmountKind.PROPOSAL if table.proposal_total else AmountKind.BUDGET
     recipients, recipient_total = selectors.recipient_totals(
-        package_year=package_year, kind=recipient_kind
+        package_year=package_year, kind=table.kind
     )
-    heading = f"{AmountKind(recipient_kind).label} {package_year.year}"
     return (
         table,
         YearReviewTable(table, unit=unit),
-        RecipientTable(recipients, unit=unit, total=recipient_total, heading=heading),
+        RecipientTable(recipients, unit=unit, total=recipient_total, heading=table.heading),
     )
 
 
 @require_GET
-@permission_required(VIEW, raise_exception=True)
 def year_detail(request, pk: int, year: int):
-    package_year = selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+    package_year = _package_year(request, pk, year)
     unit = package_year.package.organisation.amount_unit
     table, review_table, recipient_table = _year_tables(package_year)
-    can_edit = request.user.has_perm(EDIT)
+    frame_message = None
+    if table.total and not package_year.is_decided:
+        frame_message = frame_difference_message(
+            total=table.total, frame=package_year.frame, unit=unit
+        )
     return render(
         request,
         "allocations/year_detail.html",
@@ -71,32 +92,28 @@ def year_detail(request, pk: int, year: int):
             "table": table,
             "review_table": review_table,
             "recipient_table": recipient_table,
-            "frame_message": frame_difference_message(
-                total=table.proposal_total, frame=package_year.frame, unit=unit
-            )
-            if table.proposal_total
-            else None,
-            "can_edit": can_edit,
+            "frame_message": frame_message,
+            "can_edit": request.user.has_perm(EDIT),
             "is_decided": package_year.is_decided,
         },
     )
 
 
 @require_GET
-@permission_required(VIEW, raise_exception=True)
 def year_export(request, pk: int, year: int, table_name: str, export_format: str):
     if export_format not in FORMATS:
         raise Http404
-    package_year = selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+    package_year = _package_year(request, pk, year)
     _, review_table, recipient_table = _year_tables(package_year)
-    tables = {"ar": review_table, "mottagare": recipient_table}
+    tables = {
+        "ar": (review_table, f"{year}"),
+        "mottagare": (recipient_table, f"Per mottagare {year}"),
+    }
     if table_name not in tables:
         raise Http404
-    package = package_year.package
-    title = f"{package.name} {year}" + (" per mottagare" if table_name == "mottagare" else "")
-    return export_response(
-        tables[table_name], export_format=export_format, filename=title, title=title
-    )
+    table, sheet = tables[table_name]
+    filename = f"{package_year.package.name} {sheet}"
+    return export_response(table, export_format=export_format, filename=filename, title=sheet)
 
 
 def _multi_year_context(request, package: Package):
@@ -116,11 +133,8 @@ def _multi_year_context(request, package: Package):
 
 
 @require_GET
-@permission_required(VIEW, raise_exception=True)
 def multi_year(request, pk: int):
-    package = get_object_or_404(
-        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
-    )
+    package = _package(request, pk)
     unit = package.organisation.amount_unit
     context = _multi_year_context(request, package)
     if context is None:
@@ -141,25 +155,22 @@ def multi_year(request, pk: int):
 
 
 @require_GET
-@permission_required(VIEW, raise_exception=True)
 def multi_year_export(request, pk: int, export_format: str):
     if export_format not in FORMATS:
         raise Http404
-    package = get_object_or_404(
-        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
-    )
+    package = _package(request, pk)
     context = _multi_year_context(request, package)
     if context is None:
         raise Http404
     table = MultiYearReviewTable(context["table"], unit=package.organisation.amount_unit)
-    title = f"{package.name} {context['last_year'] - context['count'] + 1}-{context['last_year']}"
-    return export_response(table, export_format=export_format, filename=title, title=title)
+    sheet = f"{context['last_year'] - context['count'] + 1}-{context['last_year']}"
+    return export_response(
+        table, export_format=export_format, filename=f"{package.name} {sheet}", title=sheet
+    )
 
 
 def _editable_year(request, pk: int, year: int):
-    if not request.user.has_perm(EDIT):
-        raise PermissionDenied
-    return selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+    return _package_year(request, pk, year, EDIT)
 
 
 @require_http_methods(["GET", "POST"])
@@ -330,12 +341,20 @@ def line_retire(request, pk: int, year: int, line_pk: int):
         return redirect("allocations:year-detail", pk=pk, year=year)
     line = _line_in_year(package_year, line_pk)
     label = line.label_for(year)
+    was_proposal = package_year.status == YearStatus.PROPOSAL
     try:
         kept = services.budget_line_retire(line=line, package_year=package_year, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
+        package_year.refresh_from_db(fields=["status"])
+        if was_proposal and package_year.status == YearStatus.DRAFT:
+            messages.warning(
+                request,
+                f"Summan stämmer inte längre med ramen, så {year} är ett utkast igen. "
+                "Fördela beloppet och markera året som förslag på nytt.",
+            )
         if kept is None:
             messages.success(request, f"”{label}” är borttagen.")
         else:
@@ -370,11 +389,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def year_start(request, pk: int):
-    if not request.user.has_perm(EDIT):
-        raise PermissionDenied
-    package = get_object_or_404(
-        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
-    )
+    package = _package(request, pk, EDIT)
     unit = package.organisation.amount_unit
     latest = package.years.order_by("-year").first()
     initial = (

@@ -37,11 +37,15 @@ class FocusAreaInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "first_year", "last_year"]
+    list_display = ["name", "organisation", "years"]
     list_filter = ["organisation"]
     search_fields = ["name"]
     list_select_related = ["organisation"]
     inlines = [FocusAreaInline]
+
+    @admin.display(description="år")
+    def years(self, obj):
+        return f"{obj.first_year}–{obj.last_year}"
 
 
 @admin.register(FocusArea)
@@ -54,13 +58,18 @@ class FocusAreaAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "organisation", "committee", "is_active"]
+    list_display = ["username", "full_name", "organisation", "committee", "is_active"]
     list_filter = ["organisation", "groups", "is_active", "is_staff"]
     list_select_related = ["organisation", "committee"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         ("Organisation", {"fields": ["organisation", "committee"]}),
     ]
+
+    @admin.display(description="namn")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
         ("Organisation", {"fields": ["organisation", "committee", "groups"]}),

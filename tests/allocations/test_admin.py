@@ -68,3 +68,15 @@ def test_admin_inline_refuses_a_decided_amount_but_allows_an_outcome(client, dem
     data[f"amounts-{outcome_index}-amount"] = 1_300_000
     assert client.post(url, data).status_code == 302
     assert Amount.objects.get(pk=amounts[outcome_index].pk).amount == 1_300_000
+
+
+def test_admin_refuses_to_add_a_budget_to_a_decided_year(client, demo):
+    admin_client(client)
+    line = Amount.objects.get(line__name="Trygghetsvärdar", year=2023, kind="budget").line
+    before = Amount.objects.count()
+    response = client.post(
+        reverse("admin:allocations_amount_add"),
+        {"line": line.pk, "year": 2022, "kind": "forslag", "amount": 1},
+    )
+    assert "2022 är beslutat: förslag och budget kan inte ändras." in response.text
+    assert Amount.objects.count() == before

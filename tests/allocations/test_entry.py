@@ -37,6 +37,10 @@ def test_form_shows_current_proposal_in_the_organisations_unit(client, demo):
     package = nacka(client)
     page = client.get(proposal_url(package)).text
     assert 'value="1,6"' in page and 'value="0,1"' in page
+    # Enter in a field submits the first button: it must not demote a proposal to a draft
+    form = page[page.index('id="allocation-form"') :]
+    first_button = form.index('<button type="submit"')
+    assert form[first_button:].startswith('<button type="submit" name="mark_proposal"')
     assert "js/allocation-form.js" in page
     assert 'id="kvar-att-fordela"' in page
 
@@ -161,6 +165,17 @@ def test_a_member_cannot_post_and_nothing_is_saved(client, demo):
     )
     assert client.get(proposal_url(package)).status_code == 403
     assert proposals(package) == before
+
+
+def test_deciding_a_proposal_off_the_frame_says_so(client, demo):
+    package = nacka(client)
+    PackageYear.objects.filter(package=package, year=2024).update(frame=6_000_000)
+    response = client.post(reverse("allocations:year-decide", args=[package.pk, 2024]), follow=True)
+    assert (
+        "Summan 5,0 mkr understiger ramen 6,0 mkr med 1,0 mkr. Året kan inte markeras som beslutat"
+        in plain(response.text)
+    )
+    assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.PROPOSAL
 
 
 def test_deciding_makes_the_proposal_the_budget_and_locks_the_year(client, demo):

@@ -116,3 +116,20 @@ def test_new_year_with_a_bad_frame_is_explained(client, demo):
     response = client.post(url, {"year": 2025, "frame": "fem", "source": "forslag"})
     assert "”fem” är inte ett belopp" in response.text
     assert not PackageYear.objects.filter(package=package, year=2025).exists()
+
+
+def test_retiring_a_line_of_a_marked_proposal_makes_it_a_draft_again(client, demo):
+    package = nacka(client)
+    line = BudgetLine.objects.get(package=package, name="Kameraövervakning – centrala funktioner")
+    url = reverse("allocations:line-retire", args=[package.pk, 2024, line.pk])
+    response = client.post(url, follow=True)
+    assert "Summan stämmer inte längre med ramen, så 2024 är ett utkast igen." in response.text
+    assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.DRAFT
+
+
+def test_the_retire_button_asks_first(client, demo):
+    package = nacka(client)
+    page = client.get(reverse("allocations:lines", args=[package.pk, 2024])).text
+    assert (
+        'data-confirm="Avsluta Trygghetsvärdar från 2024? Posten finns kvar i tidigare år' in page
+    )

@@ -120,10 +120,11 @@ def test_recipient_view_sums_by_committee(client, demo):
     page = client.get(reverse("allocations:year-detail", args=[package.pk, 2021])).text
     rows = table_cells(page, table_index=1)
     assert rows[0] == ("Mottagare", "Förslag 2021", "Andel")
+    # in the order of the decision (004_…), not alphabetical
     assert rows[1:] == [
-        ("Kommunstyrelsen", "1,5", "50,0 %"),
-        ("Kultur- och fritidsnämnden", "0,5", "16,7 %"),
         ("Social- och omsorgsnämnden", "1,0", "33,3 %"),
+        ("Kultur- och fritidsnämnden", "0,5", "16,7 %"),
+        ("Kommunstyrelsen", "1,5", "50,0 %"),
         ("SUMMA", "3,0", "100,0 %"),
     ]
 
@@ -199,12 +200,61 @@ def test_other_organisation_gets_404_on_tables_and_exports(client, demo):
         assert client.get(url).status_code == 404, url
 
 
+def test_a_decided_year_shows_its_budget_against_last_years_budget(client, demo):
+    package = nacka(client, "nacka-ledamot")
+    rows = table_cells(client.get(reverse("allocations:year-detail", args=[package.pk, 2023])).text)
+    assert rows[0][:5] == (
+        "Budgetpost",
+        "Budget 2023",
+        "Utfall 2022",
+        "Budget 2022",
+        "Budget mot budget 2022",
+    )
+    by_line = {row[0]: row for row in rows}
+    assert by_line["Trygghetsvärdar"][1:5] == ("1,4", "", "1,0", "+0,4")
+    assert by_line["SUMMA"][1] == "5,0"
+
+
+def test_a_year_after_an_undecided_one_compares_with_its_proposal(client, demo):
+    package = nacka(client)
+    client.post(
+        reverse("allocations:year-start", args=[package.pk]),
+        {"year": 2025, "frame": "5,0", "source": "forslag"},
+    )
+    rows = table_cells(client.get(reverse("allocations:year-detail", args=[package.pk, 2025])).text)
+    assert rows[0][1:5] == (
+        "Förslag 2025",
+        "Utfall 2024",
+        "Förslag 2024",
+        "Förslag mot förslag 2024",
+    )
+    assert {row[0]: row[4] for row in rows}["Trygghetsvärdar"] == "0,0"
+
+
+def test_without_a_previous_year_there_is_no_comparison(client, demo):
+    from trygghet.models import User
+
+    client.force_login(User.objects.get(username="linkoping-handlaggare"))
+    package = PackageYear.objects.get(package__name="Utökat trygghetsarbete").package
+    rows = table_cells(client.get(reverse("allocations:year-detail", args=[package.pk, 2021])).text)
+    assert all(row[2:] == ("", "", "", "", "") for row in rows[1:-1])
+
+
 def test_applicant_may_not_read_packages(client, demo):
     from trygghet.models import User
 
     client.force_login(User.objects.get(username="sthlm-sokande"))
+    stockholm_package = make_package(User.objects.get(username="sthlm-sokande").organisation)
+    url = reverse("allocations:package-detail", args=[stockholm_package.pk])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "Behörighet saknas" in response.text
+    # another organisation's package is a 404, so its existence is not revealed
     package = PackageYear.objects.get(package__name="Utökat trygghetsarbete").package
-    assert client.get(reverse("allocations:package-detail", args=[package.pk])).status_code == 403
+    assert client.get(reverse("allocations:package-detail", args=[package.pk])).status_code == 404
+    assert (
+        client.get(reverse("allocations:year-detail", args=[package.pk, 2021])).status_code == 404
+    )
 
 
 @pytest.mark.parametrize(("lines", "years"), [(6, 3), (60, 10)])
