@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from allocations import views
 
 app_name = "allocations"
 
 urlpatterns = [
+    path("", include("allocations.imports.urls")),
     path("<int:pk>/", views.package_detail, name="package-detail"),
     path("<int:pk>/ar-for-ar/", views.multi_year, name="multi-year"),
     path(
