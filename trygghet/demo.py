@@ -99,12 +99,15 @@ def _load_organisation(data: dict) -> Organisation:
 
 
 def _load_package(organisation: Organisation, committees: dict, data: dict) -> Package:
+    """Bring a demo package back to the file: what users added to it since is removed."""
     unit = organisation.amount_unit
     package = _upsert(
         Package,
         {"organisation": organisation, "name": data["name"]},
         {"description": data.get("description", "")},
     )
+    years = {year_data["year"] for year_data in data["years"]}
+    package.years.exclude(year__in=years).delete()
     for year_data in data["years"]:
         _upsert(
             PackageYear,
@@ -115,28 +118,45 @@ def _load_package(organisation: Organisation, committees: dict, data: dict) -> P
                 "status": year_data["status"],
             },
         )
+    kept_lines = []
     for order, line_data in enumerate(data["lines"], start=1):
-        line = _upsert(
-            BudgetLine,
-            {"package": package, "name": line_data["name"]},
-            {
-                "description": line_data.get("description", ""),
-                "recipient": committees.get(line_data.get("recipient")),
-                "order": order,
-                "active_from": line_data["active_from"],
-                "active_to": line_data.get("active_to"),
-            },
-        )
-        for from_year, label in line_data.get("labels", {}).items():
-            _upsert(BudgetLineLabel, {"line": line, "from_year": int(from_year)}, {"label": label})
+        line = _demo_line(package, line_data["name"])
+        for name, value in {
+            "name": line_data["name"],
+            "description": line_data.get("description", ""),
+            "recipient": committees.get(line_data.get("recipient")),
+            "order": order,
+            "active_from": line_data["active_from"],
+            "active_to": line_data.get("active_to"),
+        }.items():
+            setattr(line, name, value)
+        line.full_clean()
+        line.save()
+        kept_lines.append(line.pk)
+        labels = {int(year): label for year, label in line_data.get("labels", {}).items()}
+        line.labels.exclude(from_year__in=labels).delete()
+        for from_year, label in labels.items():
+            _upsert(BudgetLineLabel, {"line": line, "from_year": from_year}, {"label": label})
+        kept_amounts = []
         for key, kind in _AMOUNT_KINDS.items():
             for year, typed in line_data.get(key, {}).items():
-                _upsert(
+                amount = _upsert(
                     Amount,
                     {"line": line, "year": int(year), "kind": kind},
                     {"amount": parse_amount(typed, default_unit=unit)},
                 )
+                kept_amounts.append(amount.pk)
+        line.amounts.exclude(pk__in=kept_amounts).delete()
+    package.lines.exclude(pk__in=kept_lines).delete()
     return package
+
+
+def _demo_line(package: Package, name: str) -> BudgetLine:
+    """The demo line called `name`, also if a user has renamed it since."""
+    line = package.lines.filter(name=name).first()
+    if line is None:
+        line = package.lines.filter(labels__label=name).order_by("pk").first()
+    return line or BudgetLine(package=package, name=name)
 
 
 def _load_user(data: dict) -> DemoUser:

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.db.models import Sum
 
-from allocations.models import Amount, AmountKind, BudgetLine, PackageYear
+from allocations.models import Amount, AmountKind, BudgetLine, BudgetLineLabel, PackageYear
 from trygghet.amounts import format_amount
 from trygghet.demo import DEMO_PASSWORD, demo_load
 from trygghet.models import Committee, CommitteeKind, FocusArea, Organisation, User
@@ -112,6 +112,25 @@ def test_demo_users_log_in_with_their_roles(demo):
     assert User.objects.get(username="sthlm-sokande").committee.name == "Järva stadsdelsnämnd"
     admin = authenticate(username="admin", password=DEMO_PASSWORD)
     assert admin.is_superuser
+
+
+@pytest.mark.django_db
+def test_load_demo_restores_a_demo_changed_by_its_users():
+    demo_load()
+    counts = [model.objects.count() for model in (BudgetLine, BudgetLineLabel, Amount, PackageYear)]
+    line = BudgetLine.objects.get(name="Trygghetsvärdar")
+    BudgetLineLabel.objects.create(line=line, from_year=2024, label="Trygghetsvärdar i Älta")
+    line.name = "Trygghetsvärdar i Älta"
+    line.save()
+    package = line.package
+    PackageYear.objects.create(package=package, year=2025, frame=1)
+    BudgetLine.objects.create(package=package, name="Ny post", active_from=2025)
+    Amount.objects.create(line=line, year=2025, kind=AmountKind.PROPOSAL, amount=5)
+
+    demo_load()
+
+    assert [m.objects.count() for m in (BudgetLine, BudgetLineLabel, Amount, PackageYear)] == counts
+    assert BudgetLine.objects.get(pk=line.pk).name == "Trygghetsvärdar"
 
 
 @pytest.mark.django_db
