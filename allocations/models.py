@@ -8,14 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from trygghet.models import Committee, FocusArea, Organisation
-
-
-class PackageQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(organisation_id=user.organisation_id)
+from trygghet.models import Committee, FocusArea, Organisation, OrganisationScopedQuerySet
 
 
 class Package(models.Model):
@@ -30,7 +23,7 @@ class Package(models.Model):
     name = models.CharField("namn", max_length=200)
     description = models.TextField("beskrivning", blank=True)
 
-    objects = PackageQuerySet.as_manager()
+    objects = OrganisationScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "trygghetspaket"

@@ -26,11 +26,20 @@ class DocumentType(models.TextChoices):
     TJANSTEUTLATANDE = "TJÄNSTEUTLÅTANDE", "Tjänsteutlåtande"
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationScopedQuerySet(models.QuerySet):
+    """Rows the user may see: their own organisation's (every row for a superuser)."""
+
+    # The lookup from this model to its organisation's id.
+    organisation_lookup = "organisation_id"
+
     def for_user(self, user):
         if user.is_superuser:
             return self
-        return self.filter(pk=user.organisation_id)
+        return self.filter(**{self.organisation_lookup: user.organisation_id})
+
+
+class OrganisationQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "pk"
 
 
 class Organisation(models.Model):
@@ -108,13 +117,6 @@ class CommitteeKind(models.TextChoices):
     FORVALTNING = "forvaltning", "Förvaltning"
 
 
-class CommitteeQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(organisation_id=user.organisation_id)
-
-
 class Committee(models.Model):
     """A body inside the municipality (nämnd, förvaltning, bolag, utskott).
 
@@ -130,7 +132,7 @@ class Committee(models.Model):
     name = models.CharField("namn", max_length=200)
     kind = models.CharField("typ", max_length=20, choices=CommitteeKind.choices)
 
-    objects = CommitteeQuerySet.as_manager()
+    objects = OrganisationScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "nämnd"

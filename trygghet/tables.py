@@ -11,6 +11,13 @@ from django.utils.html import format_html
 
 from trygghet.amounts import format_amount
 
+# Numbers are right-aligned with tabular figures, so columns of amounts line up.
+NUMBER_ATTRS = {
+    "th": {"class": "text-end"},
+    "td": {"class": "text-end amount"},
+    "tf": {"class": "text-end amount fw-bold"},
+}
+
 
 class BaseTable(tables.Table):
     """Set `caption` to describe the table to screen-reader users (and in print)."""
@@ -33,14 +40,7 @@ class AmountColumn(tables.Column):
         self.unit = unit
         self.total = total
         kwargs.setdefault("default", "")
-        kwargs.setdefault(
-            "attrs",
-            {
-                "th": {"class": "text-end"},
-                "td": {"class": "text-end amount"},
-                "tf": {"class": "text-end amount fw-bold"},
-            },
-        )
+        kwargs.setdefault("attrs", NUMBER_ATTRS)
         super().__init__(*args, **kwargs)
 
     def render(self, value):
@@ -81,14 +81,7 @@ class PercentColumn(tables.Column):
     def __init__(self, *args, total: Decimal | None = None, **kwargs):
         self.total = total
         kwargs.setdefault("default", "")
-        kwargs.setdefault(
-            "attrs",
-            {
-                "th": {"class": "text-end"},
-                "td": {"class": "text-end amount"},
-                "tf": {"class": "text-end amount fw-bold"},
-            },
-        )
+        kwargs.setdefault("attrs", NUMBER_ATTRS)
         super().__init__(*args, **kwargs)
 
     @staticmethod
