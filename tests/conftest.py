@@ -86,3 +86,52 @@ def official(organisation):
 def official_client(client, official):
     client.force_login(official)
     return client
+
+
+def make_round(organisation, *, applications=0, assessed=0, status="bedomning", **values):
+    """A round with `applications` submitted applications, the first `assessed` of them
+    assessed at half the applied amount."""
+    import datetime
+
+    from django.utils import timezone
+
+    from applications.models import (
+        DEFAULT_CRITERIA,
+        Application,
+        Assessment,
+        Criterion,
+        Round,
+    )
+
+    values.setdefault("name", f"Omgång {next(_counter)}")
+    round_ = Round.objects.create(
+        organisation=organisation,
+        year=2024,
+        frame=10_000_000,
+        opens_on=datetime.date(2024, 1, 1),
+        closes_on=datetime.date(2024, 3, 31),
+        status=status,
+        **values,
+    )
+    Criterion.objects.bulk_create(
+        Criterion(round=round_, text=text, order=order)
+        for order, text in enumerate(DEFAULT_CRITERIA, start=1)
+    )
+    committees = [make_committee(organisation) for _ in range(min(applications, 5) or 1)]
+    created = Application.objects.bulk_create(
+        Application(
+            round=round_,
+            committee=committees[number % len(committees)],
+            title=f"Ansökan {number}",
+            place=f"Plats {number}",
+            applied_amount=1_000_000,
+            status="inskickad",
+            submitted_at=timezone.now(),
+        )
+        for number in range(applications)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(application=application, proposed_amount=500_000, motivation="Delvis.")
+        for application in created[:assessed]
+    )
+    return round_

@@ -99,3 +99,18 @@ class PercentColumn(tables.Column):
 
     def footer_value(self):
         return self.rounded(self.total) if self.total is not None else None
+
+
+class CountColumn(tables.Column):
+    """A whole number of things (applications, lines), with its total in the footer."""
+
+    def __init__(self, *args, total: int | None = None, **kwargs):
+        self.total = total
+        kwargs.setdefault("attrs", NUMBER_ATTRS)
+        super().__init__(*args, **kwargs)
+
+    def render_footer(self, bound_column, table):
+        return "" if self.total is None else str(self.total)
+
+    def footer_value(self):
+        return self.total

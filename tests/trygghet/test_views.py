@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from allocations.models import Package
-from tests.conftest import make_committee, make_organisation, make_package, make_user
+from tests.conftest import make_committee, make_organisation, make_package, make_round, make_user
 from trygghet import roles
 from trygghet.demo import DEMO_PASSWORD
 from trygghet.models import FocusArea, Organisation, Programme, User
@@ -110,10 +110,13 @@ def _start_page_data(size):
 def test_start_page_queries_do_not_grow_with_packages_and_years(
     client, db, django_assert_num_queries, size
 ):
-    """Prevents one query per package (its years) on the start page."""
-    client.force_login(_start_page_data(size))
-    # session, user, organisations, packages, years
-    with django_assert_num_queries(5):
+    """Prevents one query per package (its years) or per round on the start page."""
+    user = _start_page_data(size)
+    for _ in range(size):
+        make_round(user.organisation, applications=2)
+    client.force_login(user)
+    # session, user, 2 × permissions, organisations, packages, years, rounds
+    with django_assert_num_queries(8):
         response = client.get(reverse("start"))
     assert response.status_code == 200
 

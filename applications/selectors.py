@@ -1,0 +1,195 @@
+"""Reads for the round pages, each in a fixed number of queries whatever the number of
+applications."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from applications.models import Application, ApplicationStatus, Round
+
+# Applications the central office has received: drafts stay with the applicant.
+RECEIVED = Q(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED])
+
+
+def rounds_for_user(*, user) -> QuerySet[Round]:
+    """The user's organisation's rounds with their number of received applications."""
+    return (
+        Round.objects.for_user(user)
+        .select_related("organisation")
+        .annotate(
+            received_count=Count(
+                "applications",
+                filter=Q(
+                    applications__status__in=[
+                        ApplicationStatus.SUBMITTED,
+                        ApplicationStatus.RETURNED,
+                    ]
+                ),
+            )
+        )
+        .order_by("-year", "name")
+    )
+
+
+def round_for_user(*, user, pk: int) -> Round:
+    """A round of the user's organisation with its criteria (404 otherwise)."""
+    return get_object_or_404(
+        Round.objects.for_user(user)
+        .select_related("organisation", "deciding_body")
+        .prefetch_related("criteria"),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """The numbers the decision document states about a round."""
+
+    application_count: int
+    applied_total: int
+    proposed_count: int
+    proposed_total: int
+    unassessed_count: int
+    frame: int
+
+    @property
+    def frame_left(self) -> int:
+        return self.frame - self.proposed_total
+
+    @property
+    def excess(self) -> int:
+        """How far the proposals go over the frame (0 when within it)."""
+        return max(0, -self.frame_left)
+
+
+def round_summary(*, round_: Round) -> RoundSummary:
+    """Counts and sums of the received applications and their assessments (one query)."""
+    totals = Application.objects.filter(RECEIVED, round=round_).aggregate(
+        application_count=Count("pk"),
+        applied_total=Sum("applied_amount"),
+        proposed_count=Count("pk", filter=Q(assessment__proposed_amount__gt=0)),
+        proposed_total=Sum("assessment__proposed_amount"),
+        unassessed_count=Count("pk", filter=Q(assessment__isnull=True)),
+    )
+    return RoundSummary(
+        application_count=totals["application_count"],
+        applied_total=totals["applied_total"] or 0,
+        proposed_count=totals["proposed_count"],
+        proposed_total=totals["proposed_total"] or 0,
+        unassessed_count=totals["unassessed_count"],
+        frame=round_.frame,
+    )
+
+
+def overview_applications(*, round_: Round, filters: dict) -> QuerySet[Application]:
+    """The received applications of a round, filtered as the official chose."""
+    queryset = (
+        Application.objects.filter(RECEIVED, round=round_)
+        .select_related("committee", "focus_area", "assessment")
+        .order_by("committee__name", "title")
+    )
+    if filters.get("committee"):
+        queryset = queryset.filter(committee=filters["committee"])
+    if filters.get("committee_kind"):
+        queryset = queryset.filter(committee__kind=filters["committee_kind"])
+    if filters.get("focus_area"):
+        queryset = queryset.filter(focus_area=filters["focus_area"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("assessed") == "ja":
+        queryset = queryset.filter(assessment__isnull=False)
+    elif filters.get("assessed") == "nej":
+        queryset = queryset.filter(assessment__isnull=True)
+    return queryset
+
+
+@dataclass(frozen=True)
+class Totals:
+    count: int
+    applied: int
+    proposed: int
+
+
+def totals(queryset: QuerySet[Application]) -> Totals:
+    """Count and sums of exactly the applications shown (one query)."""
+    result = queryset.order_by().aggregate(
+        count=Count("pk"),
+        applied=Sum("applied_amount"),
+        proposed=Sum("assessment__proposed_amount"),
+    )
+    return Totals(
+        count=result["count"], applied=result["applied"] or 0, proposed=result["proposed"] or 0
+    )
+
+
+@dataclass(frozen=True)
+class GroupSum:
+    name: str
+    count: int
+    applied: int
+    proposed: int
+
+
+def _group_sums(round_: Round, field: str, empty: str) -> list[GroupSum]:
+    rows = (
+        Application.objects.filter(RECEIVED, round=round_)
+        .values(field)
+        .annotate(
+            count=Count("pk"),
+            applied=Sum("applied_amount"),
+            proposed=Sum("assessment__proposed_amount"),
+        )
+        .order_by(field)
+    )
+    return [
+        GroupSum(
+            name=row[field] or empty,
+            count=row["count"],
+            applied=row["applied"] or 0,
+            proposed=row["proposed"] or 0,
+        )
+        for row in rows
+    ]
+
+
+def sums_by_committee(*, round_: Round) -> list[GroupSum]:
+    return _group_sums(round_, "committee__name", "")
+
+
+def sums_by_focus_area(*, round_: Round) -> list[GroupSum]:
+    return _group_sums(round_, "focus_area__name", "Inget fokusområde angivet")
+
+
+def applicant_applications(*, user, round_: Round) -> QuerySet[Application]:
+    """The applicant's own committee's applications in a round (all statuses)."""
+    return (
+        Application.objects.for_user(user)
+        .filter(round=round_)
+        .select_related("committee", "assessment")
+        .order_by("-created_at")
+    )
+
+
+def application_for_user(*, user, pk: int) -> Application:
+    """An application the user may see: an applicant only their committee's (404 otherwise)."""
+    return get_object_or_404(
+        Application.objects.for_user(user)
+        .select_related(
+            "round__organisation",
+            "committee",
+            "focus_area",
+            "consulted_committee",
+            "assessment__assessor",
+        )
+        .prefetch_related("evidence", "costs", "attachments", "round__criteria"),
+        pk=pk,
+    )
+
+
+def criterion_verdicts(*, application: Application) -> dict[int, object]:
+    """The verdict per criterion of an application's assessment, if assessed."""
+    assessment = getattr(application, "assessment", None)
+    if assessment is None:
+        return {}
+    return {item.criterion_id: item for item in assessment.criteria.all()}

@@ -1,0 +1,356 @@
+"""Everything that writes rounds, applications and assessments. Each service is one
+transaction and validates before it saves; views, imports and commands call these."""
+
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from applications.models import (
+    DEFAULT_CRITERIA,
+    Application,
+    ApplicationStatus,
+    Assessment,
+    Attachment,
+    CostItem,
+    Criterion,
+    CriterionAssessment,
+    Evidence,
+    Round,
+    RoundStatus,
+)
+from applications.rules import ensure_assessment_valid, ensure_round_editable, ensure_round_open
+from trygghet.amounts import format_amount_with_unit
+from trygghet.models import CommitteeKind, Organisation
+
+# The order a round goes through; a step back is allowed until it is decided.
+ROUND_FLOW = [
+    RoundStatus.DRAFT,
+    RoundStatus.OPEN,
+    RoundStatus.ASSESSMENT,
+    RoundStatus.PROPOSAL,
+    RoundStatus.DECIDED,
+]
+
+
+@transaction.atomic
+def round_save(
+    *,
+    organisation: Organisation,
+    round_: Round | None = None,
+    name: str,
+    year: int,
+    frame: int,
+    opens_on: date,
+    closes_on: date,
+    instructions: str = "",
+    deciding_body=None,
+    criteria: list[str] | None = None,
+    by=None,
+) -> Round:
+    """Create a round (with the default criteria unless given) or update one."""
+    if round_ is None:
+        round_ = Round(organisation=organisation)
+    else:
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        ensure_round_editable(round_)
+    for field, value in {
+        "name": name.strip(),
+        "year": year,
+        "frame": frame,
+        "opens_on": opens_on,
+        "closes_on": closes_on,
+        "instructions": instructions,
+        "deciding_body": deciding_body,
+    }.items():
+        setattr(round_, field, value)
+    round_.full_clean()
+    round_.save()
+    if criteria is None and not round_.criteria.exists():
+        criteria = DEFAULT_CRITERIA
+    if criteria is not None:
+        _criteria_set(round_, criteria)
+    return round_
+
+
+def _criteria_set(round_: Round, texts: list[str]) -> None:
+    """Keep criteria whose text is unchanged (and their verdicts); add and remove the rest."""
+    texts = [text.strip() for text in texts if text.strip()]
+    if not texts:
+        raise ValidationError({"criteria": "Ange minst ett bedömningskriterium."})
+    existing = {criterion.text: criterion for criterion in round_.criteria.all()}
+    round_.criteria.exclude(text__in=texts).delete()
+    for order, text in enumerate(texts, start=1):
+        criterion = existing.get(text) or Criterion(round=round_, text=text)
+        criterion.order = order
+        criterion.full_clean()
+        criterion.save()
+
+
+@transaction.atomic
+def round_set_status(*, round_: Round, status: str, by=None) -> Round:
+    """Move a round one step forward or back in its flow; a decided round stays decided."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    ensure_round_editable(round_)
+    current, target = ROUND_FLOW.index(round_.status), ROUND_FLOW.index(status)
+    if abs(target - current) != 1:
+        raise ValidationError(
+            f"{round_.name} kan inte gå från {round_.get_status_display().lower()} till "
+            f"{RoundStatus(status).label.lower()}."
+        )
+    round_.status = status
+    round_.save(update_fields=["status"])
+    return round_
+
+
+@dataclass
+class ApplicationContent:
+    """What an applicant writes; costs are (description, kronor), evidence (kind, date, text)."""
+
+    title: str
+    place: str
+    problem: str
+    measure: str
+    expected_effect: str
+    applied_amount: int
+    focus_area: object = None
+    latitude: object = None
+    longitude: object = None
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    consulted: bool | None = None
+    consulted_committee: object = None
+    costs: list[tuple[str, int]] | None = None
+    evidence: list[tuple[str, date | None, str]] | None = None
+
+
+def _ensure_applicant_may_edit(application: Application, by) -> None:
+    if by is not None and not by.is_superuser and by.committee_id != application.committee_id:
+        raise PermissionDenied
+    if not application.is_editable_by_applicant:
+        raise ValidationError("Ansökan är inskickad och kan inte ändras.")
+
+
+@transaction.atomic
+def application_save(
+    *, round_: Round, committee, content: ApplicationContent, application=None, by=None
+) -> Application:
+    """Create or change a draft (or returned) application with its costs and evidence."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    ensure_round_editable(round_)
+    if application is None:
+        if round_.status != RoundStatus.OPEN:
+            ensure_round_open(round_)
+        application = Application(round=round_, committee=committee)
+    else:
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _ensure_applicant_may_edit(application, by)
+    if content.costs:
+        total = sum(amount for _, amount in content.costs)
+        if total != content.applied_amount:
+            unit = round_.organisation.amount_unit
+            costs = format_amount_with_unit(total, unit)
+            applied = format_amount_with_unit(content.applied_amount, unit)
+            raise ValidationError(
+                {
+                    "applied_amount": (
+                        f"Kostnaderna summerar till {costs} men det sökta beloppet är {applied}."
+                    )
+                }
+            )
+    for field in (
+        "title",
+        "place",
+        "problem",
+        "measure",
+        "expected_effect",
+        "applied_amount",
+        "focus_area",
+        "latitude",
+        "longitude",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "consulted",
+        "consulted_committee",
+    ):
+        setattr(application, field, getattr(content, field))
+    application.full_clean()
+    application.save()
+    if content.costs is not None:
+        application.costs.all().delete()
+        for description, amount in content.costs:
+            item = CostItem(application=application, description=description, amount=amount)
+            item.full_clean()
+            item.save()
+    if content.evidence is not None:
+        application.evidence.all().delete()
+        for kind, when, description in content.evidence:
+            item = Evidence(application=application, kind=kind, date=when, description=description)
+            item.full_clean()
+            item.save()
+    return application
+
+
+def submission_errors(application: Application) -> list[str]:
+    """What an application lacks before it can be submitted, in the applicant's words."""
+    missing = []
+    if not application.problem.strip():
+        missing.append("en platsspecifik problembeskrivning")
+    if not application.evidence.exists():
+        missing.append("minst ett underlag om otrygghet (t.ex. trygghetsvandring eller enkät)")
+    if not application.measure.strip():
+        missing.append("en föreslagen åtgärd")
+    if application.applied_amount <= 0:
+        missing.append("ett sökt belopp")
+    if not application.costs.exists():
+        missing.append("en kostnadsfördelning")
+    if not application.contact_name.strip():
+        missing.append("en kontaktperson")
+    if application.committee.kind == CommitteeKind.FACKNAMND and application.consulted is None:
+        missing.append("svar på om stadsdelsnämnden har samråtts")
+    return missing
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by=None) -> Application:
+    """Send a draft or returned application to the central office; it is then read-only."""
+    application = (
+        Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+    )
+    _ensure_applicant_may_edit(application, by)
+    ensure_round_open(application.round)
+    missing = submission_errors(application)
+    if missing:
+        raise ValidationError("Ansökan kan inte skickas in. Den saknar " + ", ".join(missing) + ".")
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.return_message = ""
+    application.save(update_fields=["status", "submitted_at", "return_message"])
+    return application
+
+
+@transaction.atomic
+def application_return(*, application: Application, message: str, by=None) -> Application:
+    """The central office sends a submitted application back for completion."""
+    application = (
+        Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+    )
+    ensure_round_editable(application.round)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError("Bara en inskickad ansökan kan återsändas.")
+    if not message.strip():
+        raise ValidationError({"message": "Skriv vad som behöver kompletteras."})
+    application.status = ApplicationStatus.RETURNED
+    application.return_message = message.strip()
+    application.save(update_fields=["status", "return_message"])
+    return application
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    application: Application,
+    proposed_amount: int | None,
+    motivation: str,
+    verdicts: dict[int, tuple[str, str]],
+    by=None,
+) -> Assessment:
+    """Store the assessment of one application: verdict and comment per criterion, the
+    proposed amount and its motivation. Touches no other application."""
+    application = (
+        Application.objects.select_for_update()
+        .select_related("round__organisation")
+        .get(pk=application.pk)
+    )
+    round_ = application.round
+    ensure_round_editable(round_)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError("Bara en inskickad ansökan kan bedömas.")
+    ensure_assessment_valid(
+        applied=application.applied_amount,
+        proposed=proposed_amount,
+        motivation=motivation,
+        unit=round_.organisation.amount_unit,
+    )
+    assessment, _ = Assessment.objects.select_for_update().get_or_create(
+        application=application, defaults={"proposed_amount": proposed_amount}
+    )
+    assessment.proposed_amount = proposed_amount
+    assessment.motivation = motivation.strip()
+    assessment.assessor = by
+    assessment.assessed_at = timezone.now()
+    assessment.full_clean()
+    assessment.save()
+    criteria = {criterion.pk: criterion for criterion in round_.criteria.all()}
+    for criterion_id, (verdict, comment) in verdicts.items():
+        if criterion_id not in criteria:
+            raise ValidationError("Kriteriet hör inte till omgången.")
+        CriterionAssessment.objects.update_or_create(
+            assessment=assessment,
+            criterion=criteria[criterion_id],
+            defaults={"verdict": verdict, "comment": comment.strip()},
+        )
+    return assessment
+
+
+# Attachments: what an applicant may attach, recognised by content, not by name.
+MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
+_SIGNATURES = [
+    (b"%PDF-", "application/pdf", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG-bild"),
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG-bild"),
+]
+_OFFICE_TYPES = {
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def sniff_content_type(head: bytes, upload: UploadedFile) -> str | None:
+    """The file's real type from its first bytes (and, for XLSX/DOCX, its zip entries)."""
+    for signature, content_type, _ in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head.startswith(b"PK\x03\x04"):
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            for prefix, content_type in _OFFICE_TYPES.items():
+                if any(name.startswith(prefix) for name in names):
+                    return content_type
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, upload: UploadedFile, by) -> Attachment:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_applicant_may_edit(application, by)
+    if upload.size > MAX_ATTACHMENT_SIZE:
+        raise ValidationError({"file": "Filen är större än 10 MB."})
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(8), upload)
+    if content_type is None:
+        raise ValidationError(
+            {"file": "Filen är inte en PDF, bild (PNG, JPEG), Excel- eller Word-fil (XLSX, DOCX)."}
+        )
+    upload.seek(0)
+    attachment = Attachment(
+        application=application,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment

@@ -1,0 +1,518 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from applications import selectors, services
+from applications.forms import (
+    ApplicationForm,
+    AssessmentForm,
+    AttachmentForm,
+    CostFormSet,
+    EvidenceFormSet,
+    OverviewFilterForm,
+    ReturnForm,
+    RoundForm,
+    unit_formset,
+)
+from applications.models import Application, Attachment, Round, RoundStatus
+from applications.services import ROUND_FLOW, ApplicationContent
+from applications.summary import round_summary_sentences
+from applications.tables import AppendixTable, ApplicationOverviewTable, GroupSumTable
+from trygghet.amounts import format_amount
+from trygghet.exports import FORMATS, export_response
+
+VIEW_ROUND = "applications.view_round"
+EDIT_ROUND = "applications.change_round"
+ASSESS = "applications.change_assessment"
+APPLY = "applications.add_application"
+
+
+def _require(request, permission: str) -> None:
+    """Checked after the object is found: another organisation's object is a 404."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error)
+
+
+def _is_applicant(user) -> bool:
+    return bool(user.committee_id) and not user.is_superuser
+
+
+@require_GET
+def round_detail(request, pk: int):
+    round_ = selectors.round_for_user(user=request.user, pk=pk)
+    _require(request, VIEW_ROUND)
+    if _is_applicant(request.user):
+        return _applicant_round(request, round_)
+    unit = round_.organisation.amount_unit
+    filter_form = OverviewFilterForm(request.GET or None, round_=round_)
+    shown = selectors.overview_applications(round_=round_, filters=filter_form.filters())
+    shown_totals = selectors.totals(shown)
+    table = ApplicationOverviewTable(shown, unit=unit, totals=shown_totals)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    summary = selectors.round_summary(round_=round_)
+    round_totals = selectors.Totals(
+        count=summary.application_count,
+        applied=summary.applied_total,
+        proposed=summary.proposed_total,
+    )
+    return render(
+        request,
+        "applications/round_detail.html",
+        {
+            "round": round_,
+            "unit": unit,
+            "table": table,
+            "filter_form": filter_form,
+            "filtered": bool(filter_form.filters() and any(filter_form.filters().values())),
+            "shown_totals": shown_totals,
+            "summary": summary,
+            "sentences": _sentences(summary, unit),
+            "committee_table": GroupSumTable(
+                selectors.sums_by_committee(round_=round_),
+                unit=unit,
+                heading="Nämnd",
+                totals=round_totals,
+            ),
+            "focus_table": GroupSumTable(
+                selectors.sums_by_focus_area(round_=round_),
+                unit=unit,
+                heading="Fokusområde",
+                totals=round_totals,
+            ),
+            "can_edit": request.user.has_perm(EDIT_ROUND) and not round_.is_decided,
+            "next_status": _neighbour_status(round_, 1),
+            "previous_status": _neighbour_status(round_, -1),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _sentences(summary, unit: str) -> list[str]:
+    sentences = round_summary_sentences(
+        application_count=summary.application_count,
+        applied_total=summary.applied_total,
+        proposed_count=summary.proposed_count,
+        proposed_total=summary.proposed_total,
+        unit=unit,
+    )
+    if summary.unassessed_count == 1:
+        sentences.append("1 ansökan är ännu inte bedömd.")
+    elif summary.unassessed_count:
+        sentences.append(f"{summary.unassessed_count} ansökningar är ännu inte bedömda.")
+    return sentences
+
+
+def _neighbour_status(round_: Round, step: int):
+    if round_.is_decided:
+        return None
+    index = ROUND_FLOW.index(round_.status) + step
+    if 0 <= index < len(ROUND_FLOW):
+        return RoundStatus(ROUND_FLOW[index])
+    return None
+
+
+def _applicant_round(request, round_: Round):
+    return render(
+        request,
+        "applications/round_applicant.html",
+        {
+            "round": round_,
+            "unit": round_.organisation.amount_unit,
+            "applications": selectors.applicant_applications(user=request.user, round_=round_),
+            "can_apply": round_.is_open and request.user.has_perm(APPLY),
+        },
+    )
+
+
+@require_GET
+def round_export(request, pk: int, table_name: str, export_format: str):
+    if export_format not in FORMATS or table_name not in {"oversikt", "bilaga"}:
+        raise Http404
+    round_ = selectors.round_for_user(user=request.user, pk=pk)
+    _require(request, VIEW_ROUND)
+    if _is_applicant(request.user):
+        raise PermissionDenied
+    unit = round_.organisation.amount_unit
+    if table_name == "oversikt":
+        filter_form = OverviewFilterForm(request.GET or None, round_=round_)
+        shown = selectors.overview_applications(round_=round_, filters=filter_form.filters())
+        table = ApplicationOverviewTable(shown, unit=unit, totals=selectors.totals(shown))
+        RequestConfig(request, paginate=False).configure(table)
+        sheet = "Översikt"
+    else:
+        shown = selectors.overview_applications(round_=round_, filters={})
+        table = AppendixTable(shown, unit=unit, totals=selectors.totals(shown))
+        sheet = "Bilaga 1"
+    return export_response(
+        table, export_format=export_format, filename=f"{round_.name} {sheet}", title=sheet
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_edit(request, pk: int | None = None):
+    _require(request, EDIT_ROUND)
+    organisation = request.user.organisation
+    round_ = None
+    if pk is not None:
+        round_ = selectors.round_for_user(user=request.user, pk=pk)
+        organisation = round_.organisation
+        if round_.is_decided:
+            messages.error(request, f"{round_.name} är beslutad och kan inte ändras.")
+            return redirect("applications:round-detail", pk=round_.pk)
+    if organisation is None:
+        raise PermissionDenied
+    initial = {"criteria": "\n".join(services.DEFAULT_CRITERIA)}
+    if round_ is not None:
+        initial = {
+            "name": round_.name,
+            "year": round_.year,
+            "frame": round_.frame,
+            "opens_on": round_.opens_on,
+            "closes_on": round_.closes_on,
+            "deciding_body": round_.deciding_body,
+            "instructions": round_.instructions,
+            "criteria": "\n".join(criterion.text for criterion in round_.criteria.all()),
+        }
+    form = RoundForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.round_save(
+                organisation=organisation,
+                round_=round_,
+                name=data["name"],
+                year=data["year"],
+                frame=data["frame"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                instructions=data["instructions"],
+                deciding_body=data["deciding_body"],
+                criteria=form.criteria_list(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{saved.name} är sparad.")
+            return redirect("applications:round-detail", pk=saved.pk)
+    return render(request, "applications/round_form.html", {"form": form, "round": round_})
+
+
+@require_POST
+def round_status(request, pk: int):
+    round_ = selectors.round_for_user(user=request.user, pk=pk)
+    _require(request, EDIT_ROUND)
+    try:
+        round_ = services.round_set_status(
+            round_=round_, status=request.POST.get("status", ""), by=request.user
+        )
+    except (ValidationError, ValueError) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"{round_.name} har nu status {round_.get_status_display().lower()}."
+        )
+    return redirect("applications:round-detail", pk=pk)
+
+
+def _application_forms(request, round_, committee, application=None):
+    unit = round_.organisation.amount_unit
+    data = request.POST if request.method == "POST" else None
+    initial, costs, evidence = None, [], []
+    if application is not None:
+        initial = {
+            field: getattr(application, field)
+            for field in (
+                "title",
+                "place",
+                "latitude",
+                "longitude",
+                "problem",
+                "measure",
+                "expected_effect",
+                "focus_area",
+                "applied_amount",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "consulted_committee",
+            )
+        }
+        initial["consulted"] = {True: "ja", False: "nej"}.get(application.consulted, "")
+        costs = [
+            {"description": c.description, "amount": c.amount} for c in application.costs.all()
+        ]
+        evidence = [
+            {"kind": e.kind, "date": e.date, "description": e.description}
+            for e in application.evidence.all()
+        ]
+    # One empty row more than stored, so a new cost or evidence can always be added.
+    form = ApplicationForm(data, round_=round_, committee=committee, initial=initial)
+    cost_formset = unit_formset(
+        CostFormSet, unit=unit, data=data, prefix="kostnad", initial=[*costs, {}]
+    )
+    evidence_formset = EvidenceFormSet(data, prefix="underlag", initial=[*evidence, {}])
+    return form, cost_formset, evidence_formset
+
+
+def _content(form, cost_formset, evidence_formset) -> ApplicationContent:
+    data = form.cleaned_data
+    return ApplicationContent(
+        title=data["title"],
+        place=data["place"],
+        problem=data["problem"],
+        measure=data["measure"],
+        expected_effect=data["expected_effect"],
+        applied_amount=data["applied_amount"],
+        focus_area=data["focus_area"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        contact_name=data["contact_name"],
+        contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"],
+        consulted=data.get("consulted"),
+        consulted_committee=data.get("consulted_committee"),
+        costs=[
+            (row["description"], row["amount"])
+            for row in cost_formset.cleaned_data
+            if row.get("description")
+        ],
+        evidence=[
+            (row["kind"], row.get("date"), row["description"])
+            for row in evidence_formset.cleaned_data
+            if row.get("kind")
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_edit(request, round_pk: int | None = None, pk: int | None = None):
+    """An applicant writes a new application (round_pk) or changes a draft (pk)."""
+    application = None
+    if pk is not None:
+        application = selectors.application_for_user(user=request.user, pk=pk)
+        round_ = application.round
+        _require(request, "applications.change_application")
+        if not _is_applicant(request.user) or not application.is_editable_by_applicant:
+            messages.error(request, "Ansökan är inskickad och kan inte ändras.")
+            return redirect("applications:application-detail", pk=application.pk)
+    else:
+        round_ = selectors.round_for_user(user=request.user, pk=round_pk)
+        _require(request, APPLY)
+        if not _is_applicant(request.user):
+            raise PermissionDenied
+        if not round_.is_open:
+            messages.error(request, f"{round_.name} är inte öppen för ansökningar.")
+            return redirect("applications:round-detail", pk=round_.pk)
+    committee = request.user.committee
+    form, cost_formset, evidence_formset = _application_forms(
+        request, round_, committee, application
+    )
+    if request.method == "POST" and all(
+        [form.is_valid(), cost_formset.is_valid(), evidence_formset.is_valid()]
+    ):
+        try:
+            saved = services.application_save(
+                round_=round_,
+                committee=committee,
+                content=_content(form, cost_formset, evidence_formset),
+                application=application,
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Ansökan ”{saved.title}” är sparad som utkast. Skicka in den när den är klar.",
+            )
+            return redirect("applications:application-detail", pk=saved.pk)
+    return render(
+        request,
+        "applications/application_form.html",
+        {
+            "round": round_,
+            "application": application,
+            "form": form,
+            "cost_formset": cost_formset,
+            "evidence_formset": evidence_formset,
+            "committee": committee,
+            "unit": round_.organisation.amount_unit,
+            "has_errors": bool(
+                form.errors
+                or cost_formset.total_error_count()
+                or evidence_formset.total_error_count()
+            ),
+        },
+    )
+
+
+@require_GET
+def application_detail(request, pk: int):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    _require(request, "applications.view_application")
+    round_ = application.round
+    unit = round_.organisation.amount_unit
+    is_applicant = _is_applicant(request.user)
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "application": application,
+            "round": round_,
+            "unit": unit,
+            "verdicts": selectors.criterion_verdicts(application=application),
+            "is_applicant": is_applicant,
+            "can_edit": is_applicant
+            and application.is_editable_by_applicant
+            and not round_.is_decided,
+            "can_submit": is_applicant and application.is_editable_by_applicant and round_.is_open,
+            "missing": services.submission_errors(application) if is_applicant else [],
+            "can_assess": request.user.has_perm(ASSESS)
+            and application.status == "inskickad"
+            and not round_.is_decided,
+            "return_form": ReturnForm(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@require_POST
+def application_submit(request, pk: int):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    _require(request, "applications.change_application")
+    if not _is_applicant(request.user):
+        raise PermissionDenied
+    try:
+        services.application_submit(application=application, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Ansökan ”{application.title}” är inskickad till {application.round.organisation}. "
+            "Du kan läsa den men inte ändra den.",
+        )
+    return redirect("applications:application-detail", pk=pk)
+
+
+@require_POST
+def application_return(request, pk: int):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    _require(request, ASSESS)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_return(
+                application=application, message=form.cleaned_data["message"], by=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, f"Ansökan ”{application.title}” är återsänd för komplettering."
+            )
+    else:
+        messages.error(request, "Skriv vad som behöver kompletteras.")
+    return redirect("applications:application-detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def application_assess(request, pk: int):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    _require(request, ASSESS)
+    round_ = application.round
+    unit = round_.organisation.amount_unit
+    if round_.is_decided or application.status != "inskickad":
+        messages.error(
+            request, "Ansökan kan inte bedömas: den är inte inskickad eller omgången är beslutad."
+        )
+        return redirect("applications:application-detail", pk=pk)
+    verdicts = selectors.criterion_verdicts(application=application)
+    assessment = getattr(application, "assessment", None)
+    initial = {}
+    if assessment is not None:
+        initial = {
+            "proposed_amount": assessment.proposed_amount,
+            "motivation": assessment.motivation,
+        }
+        for criterion_id, item in verdicts.items():
+            initial[f"verdict_{criterion_id}"] = item.verdict
+            initial[f"comment_{criterion_id}"] = item.comment
+    form = AssessmentForm(
+        request.POST or None, criteria=round_.criteria.all(), unit=unit, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_save(
+                application=application,
+                proposed_amount=form.cleaned_data["proposed_amount"],
+                motivation=form.cleaned_data["motivation"],
+                verdicts=form.verdicts(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            proposed = format_amount(form.cleaned_data["proposed_amount"], unit)
+            messages.success(
+                request,
+                f"Bedömningen av ”{application.title}” är sparad: {proposed} {unit} föreslås.",
+            )
+            return redirect("applications:round-detail", pk=round_.pk)
+    return render(
+        request,
+        "applications/assessment_form.html",
+        {"application": application, "round": round_, "unit": unit, "form": form},
+    )
+
+
+@require_POST
+def attachment_upload(request, pk: int):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    _require(request, "applications.add_attachment")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                application=application, upload=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Bilagan ”{attachment.original_name}” är uppladdad.")
+    else:
+        messages.error(request, "Välj en fil att ladda upp.")
+    return redirect("applications:application-detail", pk=pk)
+
+
+@require_GET
+def attachment_download(request, pk: int):
+    """Served only to users who may see the application it belongs to."""
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("application"),
+        pk=pk,
+        application__in=Application.objects.for_user(request.user),
+    )
+    _require(request, "applications.view_application")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,197 @@
+"""A committee applies: drafts, submits, and sees only its own applications."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.models import Application, ApplicationStatus, Attachment, RoundStatus
+from tests.allocations.helpers import plain
+from tests.conftest import make_committee, make_organisation, make_round, make_user
+from trygghet import roles
+from trygghet.models import CommitteeKind
+
+
+@pytest.fixture
+def setting(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    organisation = make_organisation(name="Teststad", amount_unit="mnkr")
+    district = make_committee(
+        organisation, name="Järva stadsdelsnämnd", kind=CommitteeKind.STADSDELSNAMND
+    )
+    other = make_committee(
+        organisation, name="Bromma stadsdelsnämnd", kind=CommitteeKind.STADSDELSNAMND
+    )
+    round_ = make_round(organisation, status=RoundStatus.OPEN)
+    applicant = make_user(organisation, role=roles.APPLICANT, committee=district)
+    return {
+        "organisation": organisation,
+        "district": district,
+        "other": other,
+        "round": round_,
+        "applicant": applicant,
+    }
+
+
+def application_data(**overrides):
+    data = {
+        "title": "Belysning i gångtunneln",
+        "place": "Rinkeby allé, gångtunneln",
+        "problem": "Tunneln är mörk och upplevs som otrygg kvällstid.",
+        "measure": "Ny belysning och ljusa väggar.",
+        "expected_effect": "Fler går genom tunneln kvällstid.",
+        "applied_amount": "1,2",
+        "contact_name": "Samir Sökande",
+        "contact_email": "samir@example.se",
+        "kostnad-TOTAL_FORMS": "2",
+        "kostnad-INITIAL_FORMS": "0",
+        "kostnad-0-description": "Armaturer",
+        "kostnad-0-amount": "800 tkr",
+        "kostnad-1-description": "Målning",
+        "kostnad-1-amount": "0,4",
+        "underlag-TOTAL_FORMS": "1",
+        "underlag-INITIAL_FORMS": "0",
+        "underlag-0-kind": "trygghetsvandring",
+        "underlag-0-date": "2024-02-01",
+        "underlag-0-description": "Trygghetsvandring med boende.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_applicant_drafts_and_submits(client, setting):
+    client.force_login(setting["applicant"])
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    response = client.post(url, application_data(), follow=True)
+    assert "är sparad som utkast" in response.text
+    application = Application.objects.get(title="Belysning i gångtunneln")
+    assert (application.applied_amount, application.committee) == (1_200_000, setting["district"])
+    assert sorted(application.costs.values_list("amount", flat=True)) == [400_000, 800_000]
+    response = client.post(
+        reverse("applications:application-submit", args=[application.pk]), follow=True
+    )
+    assert "är inskickad" in response.text
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    # after submission the applicant can read but not change it
+    edit = client.post(
+        reverse("applications:application-edit", args=[application.pk]),
+        application_data(title="Ändrad"),
+        follow=True,
+    )
+    assert "Ansökan är inskickad och kan inte ändras." in edit.text
+    application.refresh_from_db()
+    assert application.title == "Belysning i gångtunneln"
+
+
+def test_costs_must_add_up_to_the_applied_amount_and_nothing_is_saved(client, setting):
+    client.force_login(setting["applicant"])
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    response = client.post(url, application_data(applied_amount="1,5"))
+    page = plain(response.text)
+    assert "Kostnaderna summerar till 1,2 mnkr men det sökta beloppet är 1,5 mnkr." in page
+    assert 'value="Belysning i gångtunneln"' in page
+    assert not Application.objects.exists()
+
+
+def test_a_bad_amount_is_explained_next_to_the_cost(client, setting):
+    client.force_login(setting["applicant"])
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    response = client.post(url, application_data(**{"kostnad-1-amount": "0,4,0"}))
+    page = plain(response.text)
+    assert 'id="id_kostnad-1-amount_error">”0,4,0” är inte ett belopp.' in page
+    assert not Application.objects.exists()
+
+
+def test_submission_needs_the_essentials(client, setting):
+    client.force_login(setting["applicant"])
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    client.post(
+        url, application_data(problem="", **{"underlag-0-kind": "", "underlag-0-description": ""})
+    )
+    application = Application.objects.get()
+    response = client.post(
+        reverse("applications:application-submit", args=[application.pk]), follow=True
+    )
+    assert (
+        "Den saknar en platsspecifik problembeskrivning, minst ett underlag om otrygghet"
+        in response.text
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+
+
+def test_another_committees_application_is_a_404(client, setting):
+    other_applicant = make_user(
+        setting["organisation"], role=roles.APPLICANT, committee=setting["other"]
+    )
+    client.force_login(other_applicant)
+    client.post(
+        reverse("applications:application-create", args=[setting["round"].pk]),
+        application_data(title="Brommas"),
+    )
+    theirs = Application.objects.get(title="Brommas")
+    client.force_login(setting["applicant"])
+    for url in [
+        reverse("applications:application-detail", args=[theirs.pk]),
+        reverse("applications:application-edit", args=[theirs.pk]),
+    ]:
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(reverse("applications:application-submit", args=[theirs.pk])).status_code == 404
+    )
+    page = client.get(reverse("applications:round-detail", args=[setting["round"].pk])).text
+    assert "Brommas" not in page
+
+
+def test_no_applications_unless_the_round_is_open(client, setting):
+    round_ = setting["round"]
+    round_.status = RoundStatus.ASSESSMENT
+    round_.save()
+    client.force_login(setting["applicant"])
+    response = client.post(
+        reverse("applications:application-create", args=[round_.pk]),
+        application_data(),
+        follow=True,
+    )
+    assert "är inte öppen för ansökningar" in response.text
+    assert not Application.objects.exists()
+
+
+def test_a_facknamnd_states_its_consultation(client, setting):
+    agency = make_committee(
+        setting["organisation"], name="Trafiknämnden", kind=CommitteeKind.FACKNAMND
+    )
+    client.force_login(make_user(setting["organisation"], role=roles.APPLICANT, committee=agency))
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    response = client.post(url, application_data(consulted="ja"))
+    assert "Ange vilken stadsdelsnämnd som har samråtts." in response.text
+    client.post(url, application_data(consulted="ja", consulted_committee=setting["district"].pk))
+    application = Application.objects.get()
+    assert (application.consulted, application.consulted_committee) == (True, setting["district"])
+
+
+def test_attachments_are_checked_by_content_and_served_only_to_those_allowed(client, setting):
+    client.force_login(setting["applicant"])
+    client.post(
+        reverse("applications:application-create", args=[setting["round"].pk]), application_data()
+    )
+    application = Application.objects.get()
+    upload_url = reverse("applications:attachment-upload", args=[application.pk])
+    fake = SimpleUploadedFile(
+        "karta.pdf", b"MZ this is an executable", content_type="application/pdf"
+    )
+    response = client.post(upload_url, {"file": fake}, follow=True)
+    assert "Filen är inte en PDF, bild (PNG, JPEG), Excel- eller Word-fil" in response.text
+    assert not Attachment.objects.exists()
+    pdf = SimpleUploadedFile(
+        "karta.pdf", b"%PDF-1.7\n%test\n", content_type="application/octet-stream"
+    )
+    client.post(upload_url, {"file": pdf})
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "application/pdf"
+    download = reverse("applications:attachment-download", args=[attachment.pk])
+    assert b"".join(client.get(download).streaming_content).startswith(b"%PDF-1.7")
+    client.force_login(
+        make_user(setting["organisation"], role=roles.APPLICANT, committee=setting["other"])
+    )
+    assert client.get(download).status_code == 404

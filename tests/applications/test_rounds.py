@@ -1,0 +1,156 @@
+"""The round overview an official and a committee member read."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Round, RoundStatus
+from tests.allocations.helpers import plain, xlsx_rows
+from tests.conftest import make_organisation, make_round, make_user
+from trygghet import roles
+
+
+@pytest.fixture
+def stockholm(db):
+    organisation = make_organisation(name="Teststad", amount_unit="mnkr")
+    return organisation
+
+
+def test_overview_shows_the_summary_in_the_documents_words(client, stockholm):
+    round_ = make_round(stockholm, applications=4, assessed=3)
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    page = plain(client.get(reverse("applications:round-detail", args=[round_.pk])).text)
+    assert "4 ansökningar om totalt 4,0 mnkr." in page
+    assert "3 ansökningar föreslås beviljas medel om totalt 1,5 mnkr." in page
+    assert "1 ansökan är ännu inte bedömd." in page
+    assert 'id="kvar-av-ramen">8,5 mnkr' in page
+
+
+def test_a_proposal_over_the_frame_is_flagged_with_the_excess(client, stockholm):
+    round_ = make_round(stockholm, applications=4, assessed=4)
+    Round.objects.filter(pk=round_.pk).update(frame=1_500_000)
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    page = plain(client.get(reverse("applications:round-detail", args=[round_.pk])).text)
+    assert "De föreslagna beloppen överskrider ramen med 0,5 mnkr." in page
+
+
+def test_filters_and_totals_for_what_is_shown(client, stockholm):
+    round_ = make_round(stockholm, applications=10, assessed=4)
+    client.force_login(make_user(stockholm, role=roles.MEMBER))
+    url = reverse("applications:round-detail", args=[round_.pk]) + "?assessed=nej"
+    page = plain(client.get(url).text)
+    assert "Visar 6 av 10 ansökningar: sökt 6,0 mnkr, föreslaget 0,0 mnkr." in page
+    assert "Ansökan 9" in page and "Ansökan 0<" not in page
+
+
+def test_overview_and_appendix_exports(client, stockholm):
+    round_ = make_round(stockholm, applications=3, assessed=2)
+    client.force_login(make_user(stockholm, role=roles.MEMBER))
+    rows = xlsx_rows(
+        client.get(reverse("applications:round-export", args=[round_.pk, "bilaga", "xlsx"])).content
+    )
+    assert rows[0] == ("Nämnd", "Titel", "Plats", "Sökt (kr)", "Föreslaget (kr)", "Motivering")
+    assert rows[-1][3:5] == (3_000_000, 1_000_000)
+    response = client.get(reverse("applications:round-export", args=[round_.pk, "oversikt", "csv"]))
+    lines = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
+    assert lines[0][-2:] == ["Sökt (kr)", "Föreslaget (kr)"]
+    assert len(lines) == 5
+
+
+def test_another_organisations_round_is_a_404(client, stockholm):
+    round_ = make_round(stockholm, applications=1)
+    other = make_organisation()
+    client.force_login(make_user(other, role=roles.OFFICIAL))
+    for url in [
+        reverse("applications:round-detail", args=[round_.pk]),
+        reverse("applications:round-export", args=[round_.pk, "bilaga", "csv"]),
+        reverse("applications:round-edit", args=[round_.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_official_creates_a_round_with_the_default_criteria(client, stockholm):
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    page = client.get(reverse("applications:round-create")).text
+    assert "Platsspecifik problembeskrivning med dokumenterad otrygghet" in page
+    response = client.post(
+        reverse("applications:round-create"),
+        {
+            "name": "Trygghetsinvesteringar 2026",
+            "year": 2026,
+            "frame": "50",
+            "opens_on": "2025-08-18",
+            "closes_on": "2025-10-06",
+            "criteria": "Dokumenterad otrygghet\nRimliga kostnader",
+        },
+        follow=True,
+    )
+    assert "Trygghetsinvesteringar 2026 är sparad." in response.text
+    round_ = Round.objects.get(name="Trygghetsinvesteringar 2026")
+    assert round_.frame == 50_000_000
+    assert list(round_.criteria.values_list("text", flat=True)) == [
+        "Dokumenterad otrygghet",
+        "Rimliga kostnader",
+    ]
+
+
+def test_a_round_form_with_errors_keeps_what_was_typed(client, stockholm):
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    response = client.post(
+        reverse("applications:round-create"),
+        {
+            "name": "Ny",
+            "year": 2026,
+            "frame": "femtio",
+            "opens_on": "2025-10-06",
+            "closes_on": "2025-08-18",
+            "criteria": "A",
+        },
+    )
+    page = plain(response.text)
+    assert "”femtio” är inte ett belopp" in page
+    assert "Omgången kan inte stänga innan den öppnar." in page
+    assert 'value="Ny"' in page
+    assert not Round.objects.filter(name="Ny").exists()
+
+
+def test_status_moves_one_step_and_a_decided_round_is_read_only(client, stockholm):
+    round_ = make_round(stockholm, status=RoundStatus.PROPOSAL)
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    url = reverse("applications:round-status", args=[round_.pk])
+    response = client.post(url, {"status": "oppen"}, follow=True)
+    assert "kan inte gå från förslag till öppen för ansökningar" in response.text
+    client.post(url, {"status": "beslutad"})
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.DECIDED
+    response = client.post(url, {"status": "forslag"}, follow=True)
+    assert "är beslutad och kan inte ändras" in response.text
+    response = client.get(reverse("applications:round-edit", args=[round_.pk]), follow=True)
+    assert "är beslutad och kan inte ändras" in response.text
+
+
+def test_a_member_cannot_change_a_round(client, stockholm):
+    round_ = make_round(stockholm)
+    client.force_login(make_user(stockholm, role=roles.MEMBER))
+    response = client.post(
+        reverse("applications:round-status", args=[round_.pk]), {"status": "forslag"}
+    )
+    assert response.status_code == 403
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.ASSESSMENT
+
+
+@pytest.mark.parametrize("applications", [10, 500])
+def test_overview_queries_are_constant(client, stockholm, django_assert_num_queries, applications):
+    """Prevents one query per application (committee, focus area, assessment) or per
+    group in the per-committee and per-focus-area sums."""
+    round_ = make_round(stockholm, applications=applications, assessed=applications // 2)
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    url = reverse("applications:round-detail", args=[round_.pk])
+    # session, user, round, criteria, 2 × permissions, filter choices (committees, focus
+    # areas), page count, page of applications, shown totals, summary, 2 × group sums
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
