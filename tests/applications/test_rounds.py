@@ -154,3 +154,17 @@ def test_overview_queries_are_constant(client, stockholm, django_assert_num_quer
     with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_admin_lists_rounds_and_refuses_changes_to_a_decided_round(client, stockholm):
+    from trygghet.models import User
+
+    round_ = make_round(stockholm, applications=2, status=RoundStatus.DECIDED)
+    admin_user = User.objects.create_superuser("root", password="pw")
+    client.force_login(admin_user)
+    for model in ("round", "application", "assessment"):
+        assert client.get(reverse(f"admin:applications_{model}_changelist")).status_code == 200
+    url = reverse("admin:applications_round_change", args=[round_.pk])
+    client.post(url, {"name": "Ändrad", "year": 2024, "frame": 1, "status": "utkast"})
+    round_.refresh_from_db()
+    assert (round_.name, round_.status) != ("Ändrad", "utkast")

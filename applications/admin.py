@@ -1,0 +1,92 @@
+from django.contrib import admin
+
+from applications.models import (
+    Application,
+    Assessment,
+    Attachment,
+    CostItem,
+    Criterion,
+    CriterionAssessment,
+    Evidence,
+    Round,
+)
+
+
+class ReadOnlyWhenDecidedMixin:
+    """A decided round, and everything in it, is read-only here as everywhere else."""
+
+    def _round_of(self, obj):
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        round_ = self._round_of(obj) if obj is not None else None
+        return super().has_change_permission(request, obj) and not (round_ and round_.is_decided)
+
+    def has_delete_permission(self, request, obj=None):
+        round_ = self._round_of(obj) if obj is not None else None
+        return super().has_delete_permission(request, obj) and not (round_ and round_.is_decided)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["order", "text"]
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
+    list_display = ["name", "organisation", "year_shown", "frame", "status", "closes_on"]
+    list_filter = ["organisation", "status", "year"]
+    search_fields = ["name"]
+    list_select_related = ["organisation"]
+    inlines = [CriterionInline]
+
+    @admin.display(description="år", ordering="year")
+    def year_shown(self, obj):
+        return str(obj.year)
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+
+
+class CostItemInline(admin.TabularInline):
+    model = CostItem
+    extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
+    list_display = ["title", "committee", "round", "applied_amount", "status"]
+    list_filter = ["round__organisation", "round", "status", "committee__kind", "focus_area"]
+    search_fields = ["title", "place", "committee__name"]
+    list_select_related = ["committee", "round"]
+    inlines = [EvidenceInline, CostItemInline, AttachmentInline]
+
+    def _round_of(self, obj):
+        return obj.round
+
+
+class CriterionAssessmentInline(admin.TabularInline):
+    model = CriterionAssessment
+    extra = 0
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
+    list_display = ["application", "proposed_amount", "assessor", "assessed_at"]
+    list_filter = ["application__round"]
+    search_fields = ["application__title", "motivation"]
+    list_select_related = ["application", "assessor"]
+    inlines = [CriterionAssessmentInline]
+
+    def _round_of(self, obj):
+        return obj.application.round
