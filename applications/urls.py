@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from applications import views
 
 app_name = "applications"
 
 urlpatterns = [
+    path("", include("applications.imports.urls")),
     path("omgang/ny/", views.round_edit, name="round-create"),
     path("omgang/<int:pk>/", views.round_detail, name="round-detail"),
     path("omgang/<int:pk>/andra/", views.round_edit, name="round-edit"),

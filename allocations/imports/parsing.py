@@ -274,7 +274,7 @@ def read_table(content: bytes) -> list[list[Cell]]:
         raise ImportFileError("Filen är tom.")
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
-            f"Filen har {len(rows)} rader. En fördelningstabell får ha högst {MAX_ROWS} rader."
+            f"Filen har {len(rows)} rader. En importfil får ha högst {MAX_ROWS} rader."
         )
     return rows
 
