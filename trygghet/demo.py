@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from allocations.models import Amount, AmountKind, BudgetLine, BudgetLineLabel, Package, PackageYear
+from applications.demo import demo_rounds_load
 from trygghet.amounts import parse_amount
 from trygghet.models import Committee, FocusArea, Organisation, Programme, User
 
@@ -38,6 +39,7 @@ class DemoUser:
 class DemoSummary:
     organisations: list[str] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
+    rounds: list[str] = field(default_factory=list)
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -52,7 +54,7 @@ def _upsert(model, lookup: dict, values: dict):
 
 @transaction.atomic
 def demo_load(*, path: Path = DEMO_FILE) -> DemoSummary:
-    """Create or restore every demo organisation, package and user; one transaction."""
+    """Create or restore every demo organisation, package, user and round; one transaction."""
     with path.open("rb") as file:
         data = tomllib.load(file)
 
@@ -62,6 +64,8 @@ def demo_load(*, path: Path = DEMO_FILE) -> DemoSummary:
         summary.organisations.append(organisation.name)
     for user_data in data["users"]:
         summary.users.append(_load_user(user_data))
+    # After the users: a demo round's assessments name a demo user as assessor.
+    summary.rounds = [round_.name for round_ in demo_rounds_load()]
     return summary
 
 
