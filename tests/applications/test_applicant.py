@@ -195,3 +195,29 @@ def test_attachments_are_checked_by_content_and_served_only_to_those_allowed(cli
         make_user(setting["organisation"], role=roles.APPLICANT, committee=setting["other"])
     )
     assert client.get(download).status_code == 404
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_applicant_list_queries_are_constant(client, setting, django_assert_num_queries, count):
+    """Prevents one query per application (its status, assessment or committee) on the
+    applicant's list."""
+    from django.utils import timezone
+
+    Application.objects.bulk_create(
+        Application(
+            round=setting["round"],
+            committee=setting["district"],
+            title=f"Ansökan {number}",
+            place="Rinkeby",
+            applied_amount=100_000,
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        for number in range(count)
+    )
+    client.force_login(setting["applicant"])
+    url = reverse("applications:round-detail", args=[setting["round"].pk])
+    # session, user (with committee), round, criteria, 2 × permissions, applications
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert response.text.count("/ansokan/") == count
