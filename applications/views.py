@@ -258,13 +258,17 @@ def _application_forms(request, round_, committee, application=None):
             {"kind": e.kind, "date": e.date, "description": e.description}
             for e in application.evidence.all()
         ]
-    # One empty row more than stored, so a new cost or evidence can always be added.
     form = ApplicationForm(data, round_=round_, committee=committee, initial=initial)
     cost_formset = unit_formset(
-        CostFormSet, unit=unit, data=data, prefix="kostnad", initial=[*costs, {}]
+        CostFormSet, unit=unit, data=data, prefix="kostnad", initial=_with_empty_rows(costs)
     )
-    evidence_formset = EvidenceFormSet(data, prefix="underlag", initial=[*evidence, {}])
+    evidence_formset = EvidenceFormSet(data, prefix="underlag", initial=_with_empty_rows(evidence))
     return form, cost_formset, evidence_formset
+
+
+def _with_empty_rows(rows: list[dict]) -> list[dict]:
+    """Stored rows plus empty ones: at least three rows, and always one to fill in."""
+    return rows + [{}] * max(1, 3 - len(rows))
 
 
 def _content(form, cost_formset, evidence_formset) -> ApplicationContent:
