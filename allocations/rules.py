@@ -7,12 +7,22 @@ from trygghet.amounts import format_amount_with_unit
 
 
 def ensure_year_editable(package_year: PackageYear) -> None:
-    """A decided year (status beslutad) is read-only everywhere."""
+    """A decided year (status beslutad), or one whose decision document is finalised, is
+    read-only everywhere."""
+    name = f"{package_year.package.name} {package_year.year}"
     if package_year.status == YearStatus.DECIDED:
+        raise ValidationError(f"{name} är beslutat och kan inte ändras.", code="decided")
+    if is_finalised(package_year):
         raise ValidationError(
-            f"{package_year.package.name} {package_year.year} är beslutat och kan inte ändras.",
-            code="decided",
+            f"{name} är fastställt i ett beslutsdokument och kan inte ändras. Skapa en ny "
+            "version av dokumentet för att ändra.",
+            code="finalised",
         )
+
+
+def is_finalised(package_year: PackageYear) -> bool:
+    """Whether a finalised decision document is in force for the year."""
+    return PackageYear.objects.filter(pk=package_year.pk, document__finalised=True).exists()
 
 
 def frame_difference_message(*, total: int, frame: int, unit: str) -> str | None:

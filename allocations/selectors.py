@@ -85,7 +85,7 @@ def _lines_with_labels(package: Package) -> QuerySet[BudgetLine]:
 def package_year_for_user(*, user, pk: int, year: int) -> PackageYear:
     """The year of a package the user may see, with package and organisation (404 otherwise)."""
     return get_object_or_404(
-        PackageYear.objects.select_related("package__organisation", "deciding_body"),
+        PackageYear.objects.select_related("package__organisation", "deciding_body", "document"),
         package__in=Package.objects.for_user(user),
         package_id=pk,
         year=year,

@@ -9,8 +9,14 @@ from allocations import selectors, services
 from allocations.charts import year_over_year_chart
 from allocations.forms import AllocationForm, LineForm, NewYearForm, RenameLineForm
 from allocations.models import AmountKind, Package, YearStatus
-from allocations.rules import frame_difference_message
+from allocations.rules import (
+    ensure_amounts_editable,
+    ensure_year_editable,
+    frame_difference_message,
+    is_finalised,
+)
 from allocations.tables import MultiYearReviewTable, RecipientTable, YearReviewTable
+from documents.selectors import document_of
 from trygghet.amounts import format_amount_with_unit
 from trygghet.exports import FORMATS, export_response
 
@@ -95,6 +101,8 @@ def year_detail(request, pk: int, year: int):
             "frame_message": frame_message,
             "can_edit": request.user.has_perm(EDIT),
             "is_decided": package_year.is_decided,
+            "is_finalised": is_finalised(package_year),
+            "document": document_of(package_year),
         },
     )
 
@@ -181,8 +189,10 @@ def allocation_edit(request, pk: int, year: int, kind_slug: str):
     package_year = _editable_year(request, pk, year)
     package = package_year.package
     unit = package.organisation.amount_unit
-    if package_year.is_decided and kind == AmountKind.PROPOSAL:
-        messages.error(request, f"{package.name} {year} är beslutat och kan inte ändras.")
+    try:
+        ensure_amounts_editable(package_year, kind)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
         return redirect("allocations:year-detail", pk=pk, year=year)
 
     lines, initial = selectors.allocation_entry(package_year=package_year, kind=kind)
@@ -246,12 +256,12 @@ def _report_saved(request, *, package_year, kind, total, marked):
 
 
 def _open_year_for_lines(request, pk: int, year: int):
-    """The year whose lines an official changes; None (with a message) if it is decided."""
+    """The year whose lines an official changes; None (with a message) if it is locked."""
     package_year = _editable_year(request, pk, year)
-    if package_year.is_decided:
-        messages.error(
-            request, f"{package_year.package.name} {year} är beslutat och kan inte ändras."
-        )
+    try:
+        ensure_year_editable(package_year)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
         return None
     return package_year
 

@@ -8,9 +8,15 @@ from trygghet.amounts import format_amount_with_unit
 
 
 def ensure_round_editable(round_: Round) -> None:
-    """A decided round is read-only everywhere."""
+    """A decided round, or one whose decision document is finalised, is read-only everywhere."""
     if round_.status == RoundStatus.DECIDED:
         raise ValidationError(f"{round_.name} är beslutad och kan inte ändras.", code="decided")
+    if Round.objects.filter(pk=round_.pk, document__finalised=True).exists():
+        raise ValidationError(
+            f"{round_.name} är fastställd i ett beslutsdokument och kan inte ändras. Skapa en "
+            "ny version av dokumentet för att ändra.",
+            code="finalised",
+        )
 
 
 def ensure_round_open(round_: Round) -> None:

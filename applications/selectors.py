@@ -36,7 +36,7 @@ def round_for_user(*, user, pk: int) -> Round:
     """A round of the user's organisation with its criteria (404 otherwise)."""
     return get_object_or_404(
         Round.objects.for_user(user)
-        .select_related("organisation", "deciding_body")
+        .select_related("organisation", "deciding_body", "document")
         .prefetch_related("criteria"),
         pk=pk,
     )

@@ -21,6 +21,7 @@ from applications.models import Application, Attachment, Round, RoundStatus
 from applications.services import ROUND_FLOW, ApplicationContent
 from applications.summary import round_summary_sentences
 from applications.tables import AppendixTable, ApplicationOverviewTable, GroupSumTable
+from documents.selectors import document_of
 from trygghet.amounts import format_amount
 from trygghet.exports import FORMATS, export_response
 
@@ -94,6 +95,7 @@ def round_detail(request, pk: int):
             "next_status": _neighbour_status(round_, 1),
             "previous_status": _neighbour_status(round_, -1),
             "query": request.GET.urlencode(),
+            "document": document_of(round_),
         },
     )
 

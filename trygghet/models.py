@@ -71,6 +71,18 @@ class Organisation(models.Model):
     address_lines = models.TextField(
         "adress i dokumentens sidfot", blank=True, help_text="En rad per rad i sidfoten."
     )
+    logo = models.FileField(
+        "logotyp",
+        upload_to="logotyper/",
+        blank=True,
+        help_text="PNG eller JPEG som visas i beslutsdokumentens sidhuvud.",
+    )
+    optional_sections = models.JSONField(
+        "valfria avsnitt i beslutsdokument",
+        default=list,
+        blank=True,
+        help_text="Avsnitt som organisationen tar med: jamstalldhet, samrad, kommunala_mal, mbl.",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "applications.attachment": _VIEW,
         "applications.assessment": _EDIT,
         "applications.criterionassessment": _EDIT,
+        "documents.decisiondocument": ("view", "add", "change"),
+        "documents.documentversion": ("view", "add"),
     },
     MEMBER: {
         "trygghet.organisation": _VIEW,
@@ -49,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "applications.application": _VIEW,
         "applications.assessment": _VIEW,
         "applications.criterionassessment": _VIEW,
+        "documents.decisiondocument": _VIEW,
+        "documents.documentversion": _VIEW,
     },
     APPLICANT: {
         "trygghet.organisation": _VIEW,

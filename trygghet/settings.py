@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "trygghet",
     "allocations",
     "applications",
+    "documents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

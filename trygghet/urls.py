@@ -18,5 +18,6 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("paket/", include("allocations.urls")),
     path("", include("applications.urls")),
+    path("dokument/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -194,8 +194,8 @@ def test_entry_form_queries_are_constant(client, db, django_assert_num_queries, 
     organisation = make_organisation()
     package = make_package(organisation, lines=lines, years=range(2024 - years + 1, 2025))
     client.force_login(make_user(organisation))
-    # session, user, 2 × permissions, year, lines, labels, amounts
-    with django_assert_num_queries(8):
+    # session, user, 2 × permissions, year, finalised document?, lines, labels, amounts
+    with django_assert_num_queries(9):
         response = client.get(proposal_url(package))
     assert response.status_code == 200
     assert response.text.count('class="form-control text-end amount-input') == lines

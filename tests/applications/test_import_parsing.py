@@ -403,6 +403,7 @@ def test_a_new_round_needs_a_frame():
 def test_the_preview_reads_in_a_fixed_number_of_queries(stockholm, django_assert_num_queries):
     """Prevents one query per row for its committee, focus area or stored application."""
     rows = "".join(f"Trafiknämnden;Ansökan {n};Torget;Stadsutveckling;1;1;\n" for n in range(50))
-    with django_assert_num_queries(3):  # committees, focus areas, applications
+    # committees, focus areas, applications, and whether a finalised document locks the round
+    with django_assert_num_queries(4):
         result = preview(stockholm, HEADER + rows)
     assert result.problems == []

@@ -281,8 +281,9 @@ def test_the_preview_page_queries_are_constant(client, db, django_assert_num_que
     )
     client.force_login(make_user(round_.organisation, role=roles.OFFICIAL))
     upload(client, round_, (HEADER + lines).encode())
-    # session, user, round, permissions (user, groups), committees, focus areas, applications
-    with django_assert_num_queries(8):
+    # session, user, round, permissions (user, groups), committees, focus areas, applications,
+    # finalised document?
+    with django_assert_num_queries(9):
         response = client.get(url("preview", round_))
     assert response.status_code == 200
     assert response.text.count("<tr id=") == rows

@@ -1,0 +1,45 @@
+from django import forms
+
+from documents.models import DecisionDocument
+from documents.rendering import SECTION_TITLES
+from documents.services import EDITABLE_FIELDS
+
+
+class DocumentForm(forms.ModelForm):
+    """Every pre-filled text of a document; optional sections only where the organisation
+    has switched them on."""
+
+    class Meta:
+        model = DecisionDocument
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{
+                field: forms.Textarea(attrs={"rows": 4})
+                for field in (
+                    "decision_points",
+                    "summary",
+                    "background",
+                    "assessment",
+                    "economy",
+                    "children",
+                    "gender_equality",
+                    "consultation",
+                    "municipal_goals",
+                    "mbl",
+                    "documents_list",
+                    "send_to",
+                )
+            },
+            "proposer": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        enabled = set(self.instance.organisation.optional_sections or [])
+        for key, (field, _) in SECTION_TITLES.items():
+            if key not in enabled:
+                del self.fields[field]
+        pattern = self.instance.organisation.reference_pattern
+        if pattern:
+            self.fields["reference"].help_text = f"Organisationens format: {pattern}"

@@ -1,0 +1,120 @@
+"""Everything that writes decision documents. Each service is one transaction."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from allocations.models import PackageYear
+from applications.models import Round
+from documents import prefill
+from documents.models import DecisionDocument, DocumentVersion
+from documents.pdf import render_pdf
+from documents.rendering import render_html
+
+EDITABLE_FIELDS = [
+    "reference",
+    "date",
+    "title",
+    "proposer",
+    "decision_points",
+    "summary",
+    "background",
+    "assessment",
+    "economy",
+    "children",
+    "gender_equality",
+    "consultation",
+    "municipal_goals",
+    "mbl",
+    "documents_list",
+    "signatory_name",
+    "signatory_title",
+    "second_signatory_name",
+    "second_signatory_title",
+    "send_to",
+]
+
+
+def _author(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+@transaction.atomic
+def document_get_or_create(
+    *, package_year: PackageYear | None = None, round_: Round | None = None, by=None
+) -> DecisionDocument:
+    """The document of a package year or round, created with pre-filled texts if missing."""
+    lookup = {"package_year": package_year} if package_year else {"round": round_}
+    document = DecisionDocument.objects.filter(**lookup).first()
+    if document is not None:
+        return document
+    if package_year is not None:
+        texts = prefill.package_year_texts(package_year, author=_author(by))
+        organisation = package_year.package.organisation
+    else:
+        texts = prefill.round_texts(round_, author=_author(by))
+        organisation = round_.organisation
+    document = DecisionDocument(organisation=organisation, updated_by=by, **lookup, **texts)
+    document.full_clean()
+    document.save()
+    return document
+
+
+def _ensure_open(document: DecisionDocument) -> None:
+    if document.finalised:
+        raise ValidationError(
+            "Dokumentet är fastställt och kan inte ändras. Skapa en ny version för att ändra det."
+        )
+
+
+@transaction.atomic
+def document_save(*, document: DecisionDocument, data: dict, by=None) -> DecisionDocument:
+    document = DecisionDocument.objects.select_for_update().get(pk=document.pk)
+    _ensure_open(document)
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(document, field, data[field])
+    document.updated_by = by
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_finalise(*, document: DecisionDocument, by) -> DocumentVersion:
+    """Render the PDF once and store it; the document and its subject become read-only."""
+    document = DecisionDocument.objects.select_for_update().get(pk=document.pk)
+    _ensure_open(document)
+    pdf = render_pdf(html=render_html(document))
+    number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        finalised_by=by,
+        finalised_at=timezone.now(),
+    )
+    version.file.save(f"version-{number}.pdf", ContentFile(pdf), save=False)
+    version.save()
+    document.finalised = True
+    document.save(update_fields=["finalised"])
+    return version
+
+
+@transaction.atomic
+def document_new_version(*, document: DecisionDocument, by) -> DecisionDocument:
+    """Open a finalised document for changes; earlier versions stay stored and downloadable."""
+    document = DecisionDocument.objects.select_for_update().get(pk=document.pk)
+    if not document.finalised:
+        return document
+    document.finalised = False
+    document.updated_by = by
+    document.save(update_fields=["finalised", "updated_by", "updated_at"])
+    return document

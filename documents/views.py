@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from allocations import selectors as allocation_selectors
+from applications import selectors as round_selectors
+from documents import services
+from documents.forms import DocumentForm
+from documents.models import DecisionDocument, DocumentVersion
+from documents.pdf import render_pdf
+from documents.rendering import render_html
+
+VIEW = "documents.view_decisiondocument"
+EDIT = "documents.change_decisiondocument"
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _document(request, pk: int, permission: str = VIEW) -> DecisionDocument:
+    document = get_object_or_404(
+        DecisionDocument.objects.for_user(request.user).select_related(
+            "organisation", "package_year__package", "round"
+        ),
+        pk=pk,
+    )
+    _require(request, permission)
+    return document
+
+
+@require_POST
+def for_package_year(request, pk: int, year: int):
+    package_year = allocation_selectors.package_year_for_user(user=request.user, pk=pk, year=year)
+    _require(request, EDIT)
+    document = services.document_get_or_create(package_year=package_year, by=request.user)
+    return redirect("documents:document-detail", pk=document.pk)
+
+
+@require_POST
+def for_round(request, pk: int):
+    round_ = round_selectors.round_for_user(user=request.user, pk=pk)
+    _require(request, EDIT)
+    document = services.document_get_or_create(round_=round_, by=request.user)
+    return redirect("documents:document-detail", pk=document.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def document_detail(request, pk: int):
+    document = _document(request, pk)
+    can_edit = request.user.has_perm(EDIT) and not document.finalised
+    form = DocumentForm(request.POST or None, instance=document) if can_edit else None
+    if request.method == "POST":
+        _require(request, EDIT)
+        if form is None:
+            messages.error(
+                request, "Dokumentet är fastställt. Skapa en ny version för att ändra det."
+            )
+            return redirect("documents:document-detail", pk=pk)
+        if form.is_valid():
+            try:
+                services.document_save(document=document, data=form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, "Texterna är sparade. Förhandsgranska innan du fastställer."
+                )
+                return redirect("documents:document-detail", pk=pk)
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "form": form,
+            "versions": document.versions.select_related("finalised_by"),
+            "can_edit": can_edit,
+            "can_finalise": request.user.has_perm(EDIT),
+        },
+    )
+
+
+@require_GET
+def document_preview(request, pk: int):
+    """Exactly the HTML the PDF is rendered from."""
+    document = _document(request, pk)
+    return HttpResponse(render_html(document))
+
+
+@require_GET
+def document_draft_pdf(request, pk: int):
+    """The current texts as a PDF, not stored; marked as a draft in the file name."""
+    document = _document(request, pk)
+    response = HttpResponse(render_pdf(html=render_html(document)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="utkast-{document.pk}.pdf"'
+    return response
+
+
+@require_POST
+def document_finalise(request, pk: int):
+    document = _document(request, pk, EDIT)
+    try:
+        version = services.document_finalise(document=document, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Version {version.number} är fastställd och sparad. {document.subject_name} kan inte "
+            "längre ändras.",
+        )
+    return redirect("documents:document-detail", pk=pk)
+
+
+@require_POST
+def document_new_version(request, pk: int):
+    document = _document(request, pk, EDIT)
+    services.document_new_version(document=document, by=request.user)
+    messages.info(
+        request,
+        "Dokumentet kan ändras igen. Tidigare versioner finns kvar och kan laddas ner.",
+    )
+    return redirect("documents:document-detail", pk=pk)
+
+
+@require_GET
+def version_download(request, pk: int):
+    """A finalised version, byte for byte as stored."""
+    version = get_object_or_404(
+        DocumentVersion.objects.select_related("document"),
+        pk=pk,
+        document__in=DecisionDocument.objects.for_user(request.user),
+    )
+    _require(request, VIEW)
+    response = FileResponse(
+        version.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{version.document.title} version {version.number}.pdf",
+    )
+    response["ETag"] = f'"{version.sha256}"'
+    return response
