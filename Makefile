@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local development serves with DEBUG on unless told otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install lint format clean
+.PHONY: run test install lint format clean bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 saknas: installera paketet python3.11 (Debian) och försök igen." >&2; exit 1; }
@@ -31,6 +31,11 @@ run: install
 test: install
 	@scripts/ensure-system-packages --browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of make test): document rendering and download times.
+bench: install
+	$(BIN)/python bench/decision_documents.py
+	$(BIN)/python bench/render_documents.py
 
 lint: install
 	$(BIN)/ruff check .
