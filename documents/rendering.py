@@ -76,6 +76,15 @@ def document_context(document: DecisionDocument) -> dict:
         table = allocation_selectors.year_table(package_year=package_year)
         context["year_table"] = table
         context["proposal_rows"] = [row for row in table.rows if row.amount is not None]
+        context["has_previous_year"] = (
+            table.reference_total is not None or table.previous_outcome_total is not None
+        )
+        earlier = package_year.package.years.filter(year__lt=package_year.year).count()
+        if earlier:
+            # The year-over-year table of 001_…: this year and up to two before it.
+            context["multi_year"] = allocation_selectors.multi_year_table(
+                package=package_year.package, last_year=package_year.year, count=min(earlier + 1, 3)
+            )
         if document.kind == DocumentKind.DISTRIBUTION:
             recipients, total = allocation_selectors.recipient_totals(
                 package_year=package_year, kind=table.kind

@@ -254,3 +254,46 @@ def test_round_preview_queries_are_constant(client, db, django_assert_num_querie
     # session, user, document, 2 × permissions, summary, applications
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_package_year_document_carries_the_year_over_year_table_of_2022(client, demo, tmp_path):
+    output = tmp_path / "nacka-2022.pdf"
+    call_command(
+        "render_decision",
+        "--organisation",
+        "Nacka kommun",
+        "--package",
+        "Trygghetspaketet",
+        "--year",
+        "2022",
+        "-o",
+        str(output),
+    )
+    text = pdf_text(output.read_bytes())
+    table = text[text.index("År för år") :]
+    assert re.search(r"Trygghetspaketet\s+2022\s+2021\s+2020", table)
+    for line, values in [
+        ("Trygghetsvärdar (Orminge och Fisksätra)", "1,0 0,8 2,0"),
+        ("Ambulerande Trygghetsvärdar", "0,0 0,8 0,3"),
+        ("Brottsförebyggande trygghetssamordnare", "0,0 0,4 0,0"),
+        ("Övriga insatser (LOV3, insatser mot unga i riskzon etcetera)", "0,9 0,0 0,0"),
+    ]:
+        assert f"{line} {values}" in table, line
+    assert "Summa 5,0 5,0 5,0" in table
+
+
+def test_no_comparison_with_a_year_that_does_not_exist(client, demo, tmp_path):
+    output = tmp_path / "linkoping.pdf"
+    call_command(
+        "render_decision",
+        "--organisation",
+        "Linköpings kommun",
+        "--package",
+        "Utökat trygghetsarbete",
+        "--year",
+        "2021",
+        "-o",
+        str(output),
+    )
+    text = pdf_text(output.read_bytes())
+    assert "2020" not in text
