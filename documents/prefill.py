@@ -135,6 +135,8 @@ def package_year_texts(package_year: PackageYear, *, author: str) -> dict:
                 "send_to": body,
             }
         )
+    if "mbl" in (organisation.optional_sections or []):
+        texts["mbl"] = "MBL-information eller förhandling är inte påkallad."
     texts["children"] = (
         "Insatserna inom ramen syftar till att öka tryggheten och förebygga brott, och en stor "
         "del riktar sig till barn och unga."

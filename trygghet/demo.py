@@ -79,6 +79,7 @@ def _load_organisation(data: dict) -> Organisation:
             "reference_pattern": data.get("reference_pattern", ""),
             "document_type": data["document_type"],
             "address_lines": "\n".join(data.get("address_lines", [])),
+            "optional_sections": data.get("optional_sections", []),
         },
     )
     committees = {

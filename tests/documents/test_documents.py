@@ -297,3 +297,19 @@ def test_no_comparison_with_a_year_that_does_not_exist(client, demo, tmp_path):
     )
     text = pdf_text(output.read_bytes())
     assert "2020" not in text
+
+
+def test_optional_sections_follow_the_organisation(client, demo):
+    login(client, "linkoping-handlaggare")
+    package_year = PackageYear.objects.get(package__name="Utökat trygghetsarbete")
+    document = create_document(client, package_year)
+    page = client.get(reverse("documents:document-detail", args=[document.pk])).text
+    for label in ("Jämställdhet", "Samråd", "Kommunala mål", "Information enligt MBL"):
+        assert label in page, label
+    text = pdf_text(client.get(reverse("documents:document-draft-pdf", args=[document.pk])).content)
+    assert "MBL-information eller förhandling är inte påkallad." in text
+    login(client, "nacka-handlaggare")
+    nacka = create_document(client, nacka_2024())
+    assert (
+        "Jämställdhet" not in client.get(reverse("documents:document-detail", args=[nacka.pk])).text
+    )
