@@ -313,3 +313,45 @@ def test_optional_sections_follow_the_organisation(client, demo):
     assert (
         "Jämställdhet" not in client.get(reverse("documents:document-detail", args=[nacka.pk])).text
     )
+
+
+def test_an_uploaded_logo_is_in_the_header_of_the_pdf(client, demo, tmp_path):
+    import struct
+    import zlib
+
+    from django.core.files.base import ContentFile
+
+    from trygghet.models import Organisation
+
+    def png(width=8, height=8):
+        raw = b"".join(b"\x00" + b"\x0b\x3d\x6b" * width for _ in range(height))
+
+        def chunk(kind, data):
+            return (
+                struct.pack(">I", len(data))
+                + kind
+                + data
+                + struct.pack(">I", zlib.crc32(kind + data))
+            )
+
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        return (
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b"")
+        )
+
+    nacka = Organisation.objects.get(name="Nacka kommun")
+    nacka.logo.save("nacka.png", ContentFile(png()))
+    login(client, "nacka-handlaggare")
+    document = create_document(client, nacka_2024())
+    pdf = client.get(reverse("documents:document-draft-pdf", args=[document.pk])).content
+    reader = PdfReader(io.BytesIO(pdf))
+    resources = reader.pages[0]["/Resources"]
+    images = [
+        name
+        for name, item in resources.get("/XObject", {}).items()
+        if item.get_object().get("/Subtype") == "/Image"
+    ]
+    assert images, "the logo is not drawn on the first page"
