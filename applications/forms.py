@@ -109,11 +109,12 @@ YES_NO = [("", "Välj …"), ("ja", "Ja"), ("nej", "Nej")]
 class ApplicationForm(forms.Form):
     title = forms.CharField(label="Titel", max_length=300)
     place = forms.CharField(label="Plats", max_length=300, help_text="Platsens namn eller adress.")
+    # localize: typed with a decimal comma, as in Swedish ("59,39"), in a text field.
     latitude = forms.DecimalField(
-        label="Latitud (valfritt)", required=False, max_digits=9, decimal_places=6
+        label="Latitud (valfritt)", required=False, max_digits=9, decimal_places=6, localize=True
     )
     longitude = forms.DecimalField(
-        label="Longitud (valfritt)", required=False, max_digits=9, decimal_places=6
+        label="Longitud (valfritt)", required=False, max_digits=9, decimal_places=6, localize=True
     )
     problem = forms.CharField(
         label="Platsspecifik problembeskrivning",
@@ -185,7 +186,11 @@ class CostForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("description") and cleaned.get("amount") is None:
+        if (
+            cleaned.get("description")
+            and cleaned.get("amount") is None
+            and "amount" not in self.errors
+        ):
             self.add_error("amount", "Ange kostnadens belopp.")
         if cleaned.get("amount") is not None and not cleaned.get("description"):
             self.add_error("description", "Beskriv kostnaden.")
@@ -241,7 +246,10 @@ class AssessmentForm(forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"verdict_{criterion.pk}"] = forms.ChoiceField(
-                label=criterion.text, choices=Verdict.choices, widget=forms.RadioSelect
+                label=criterion.text,
+                choices=Verdict.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Välj uppfyllt, delvis eller ej uppfyllt."},
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=f"Kommentar: {criterion.text}",

@@ -120,14 +120,14 @@ class ApplicationStatus(models.TextChoices):
 
 class ApplicationQuerySet(models.QuerySet):
     def for_user(self, user):
-        """An applicant sees their own committee's applications; an official or member
-        every application of their organisation."""
+        """An applicant sees their own committee's applications, drafts included; an official
+        or member every application of their organisation that has been sent in."""
         if user.is_superuser:
             return self
         queryset = self.filter(round__organisation_id=user.organisation_id)
         if user.committee_id:
-            queryset = queryset.filter(committee_id=user.committee_id)
-        return queryset
+            return queryset.filter(committee_id=user.committee_id)
+        return queryset.exclude(status=ApplicationStatus.DRAFT)
 
 
 class Application(models.Model):

@@ -224,10 +224,15 @@ def application_submit(*, application: Application, by=None) -> Application:
         Application.objects.select_for_update().select_related("round").get(pk=application.pk)
     )
     _ensure_applicant_may_edit(application, by)
-    ensure_round_open(application.round)
+    if application.status == ApplicationStatus.RETURNED:
+        # The central office asked for the completion, so it may come back after closing.
+        ensure_round_editable(application.round)
+    else:
+        ensure_round_open(application.round)
     missing = submission_errors(application)
     if missing:
-        raise ValidationError("Ansökan kan inte skickas in. Den saknar " + ", ".join(missing) + ".")
+        listed = ", ".join(missing[:-1]) + " och " + missing[-1] if len(missing) > 1 else missing[0]
+        raise ValidationError(f"Ansökan kan inte skickas in. Den saknar {listed}.")
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     application.return_message = ""

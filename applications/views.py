@@ -384,7 +384,10 @@ def application_detail(request, pk: int):
             "can_edit": is_applicant
             and application.is_editable_by_applicant
             and not round_.is_decided,
-            "can_submit": is_applicant and application.is_editable_by_applicant and round_.is_open,
+            "can_submit": is_applicant
+            and application.is_editable_by_applicant
+            and (round_.is_open or application.status == "returnerad")
+            and not round_.is_decided,
             "missing": services.submission_errors(application) if is_applicant else [],
             "can_assess": request.user.has_perm(ASSESS)
             and application.status == "inskickad"

@@ -113,7 +113,7 @@ def test_submission_needs_the_essentials(client, setting):
         reverse("applications:application-submit", args=[application.pk]), follow=True
     )
     assert (
-        "Den saknar en platsspecifik problembeskrivning, minst ett underlag om otrygghet"
+        "Den saknar en platsspecifik problembeskrivning och minst ett underlag om otrygghet"
         in response.text
     )
     application.refresh_from_db()
@@ -221,3 +221,48 @@ def test_applicant_list_queries_are_constant(client, setting, django_assert_num_
     with django_assert_num_queries(7):
         response = client.get(url)
     assert response.text.count("/ansokan/") == count
+
+
+def test_officials_do_not_see_an_applicants_unsent_draft(client, setting):
+    client.force_login(setting["applicant"])
+    client.post(
+        reverse("applications:application-create", args=[setting["round"].pk]), application_data()
+    )
+    draft = Application.objects.get()
+    client.force_login(make_user(setting["organisation"], role=roles.OFFICIAL))
+    assert (
+        client.get(reverse("applications:application-detail", args=[draft.pk])).status_code == 404
+    )
+
+
+def test_a_returned_application_can_be_completed_after_the_round_has_closed(client, setting):
+    client.force_login(setting["applicant"])
+    client.post(
+        reverse("applications:application-create", args=[setting["round"].pk]), application_data()
+    )
+    application = Application.objects.get()
+    client.post(reverse("applications:application-submit", args=[application.pk]))
+    round_ = setting["round"]
+    round_.status = RoundStatus.ASSESSMENT
+    round_.save()
+    client.force_login(make_user(setting["organisation"], role=roles.OFFICIAL))
+    client.post(
+        reverse("applications:application-return", args=[application.pk]),
+        {"message": "Bifoga kartan."},
+    )
+    client.force_login(setting["applicant"])
+    page = client.get(reverse("applications:application-detail", args=[application.pk])).text
+    assert "Bifoga kartan." in page and "Skicka in" in page
+    client.post(reverse("applications:application-submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_coordinates_are_typed_with_a_decimal_comma(client, setting):
+    client.force_login(setting["applicant"])
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    client.post(url, application_data(latitude="59,390123", longitude="17,83"))
+    application = Application.objects.get()
+    assert str(application.latitude) == "59.390123"
+    page = client.get(reverse("applications:application-detail", args=[application.pk])).text
+    assert "59,390123, 17,83" in page
