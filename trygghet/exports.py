@@ -45,12 +45,21 @@ def table_rows(table, *, footer_label: str = "SUMMA") -> list[list]:
     return rows
 
 
+# A text cell starting with one of these is run as a formula by Excel (CSV/XLSX injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _plain(value):
+    """An exported cell: numbers stay numbers (negative ones too); text that a spreadsheet
+    would read as a formula gets a leading apostrophe, so it is shown, never run."""
     if value is None:
         return None
     if isinstance(value, int | Decimal):
         return value
-    return force_str(value)
+    text = force_str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def export_response(table, *, export_format: str, filename: str, title: str) -> HttpResponse:

@@ -355,3 +355,19 @@ def test_an_uploaded_logo_is_in_the_header_of_the_pdf(client, demo, tmp_path):
         if item.get_object().get("/Subtype") == "/Image"
     ]
     assert images, "the logo is not drawn on the first page"
+
+
+def test_a_script_in_a_line_name_is_text_in_the_document(client, demo):
+    from allocations.models import BudgetLine
+
+    line = BudgetLine.objects.get(name="Trygghetsvärdar")
+    line.labels.all().delete()
+    line.name = "<script>alert(1)</script>"
+    line.save()
+    login(client, "nacka-handlaggare")
+    document = create_document(client, nacka_2024())
+    preview = client.get(reverse("documents:document-preview", args=[document.pk])).text
+    assert "<script>alert(1)</script>" not in preview
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview
+    text = pdf_text(client.get(reverse("documents:document-draft-pdf", args=[document.pk])).content)
+    assert "<script>alert(1)</script>" in text
