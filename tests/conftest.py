@@ -13,6 +13,18 @@ from trygghet.models import Committee, CommitteeKind, Organisation, User
 _counter = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Production settings (DJANGO_DEBUG off) redirect to HTTPS; tests and the live server
+    of the browser tests speak plain HTTP. Session-wide, before the live server starts."""
+    from django.test import override_settings
+
+    override = override_settings(SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0)
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from trygghet import views
 from trygghet.forms import LoginForm
@@ -20,4 +22,9 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("dokument/", include("documents.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico before any page says where the icon is.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
+    ),
 ]

@@ -96,7 +96,7 @@ def test_stockholm_committees_and_programme(demo):
     ]
 
 
-def test_demo_users_log_in_with_their_roles(demo):
+def test_demo_users_log_in_with_their_roles(demo, rf):
     expected = {
         "nacka-handlaggare": ("Nacka kommun", "Handläggare"),
         "nacka-ledamot": ("Nacka kommun", "Ledamot"),
@@ -105,12 +105,12 @@ def test_demo_users_log_in_with_their_roles(demo):
         "linkoping-handlaggare": ("Linköpings kommun", "Handläggare"),
     }
     for username, (organisation, role) in expected.items():
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(rf.post("/logga-in/"), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         assert user.organisation.name == organisation
         assert user.role_names == [role]
     assert User.objects.get(username="sthlm-sokande").committee.name == "Järva stadsdelsnämnd"
-    admin = authenticate(username="admin", password=DEMO_PASSWORD)
+    admin = authenticate(rf.post("/logga-in/"), username="admin", password=DEMO_PASSWORD)
     assert admin.is_superuser
 
 
