@@ -7,6 +7,7 @@ label for a given year comes from `BudgetLineLabel`, so renaming it keeps its hi
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from trygghet.models import Committee, FocusArea, Organisation, OrganisationScopedQuerySet
 
@@ -66,6 +67,8 @@ class PackageYear(models.Model):
     status = models.CharField(
         "status", max_length=10, choices=YearStatus.choices, default=YearStatus.DRAFT
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "år och ram"
@@ -139,6 +142,8 @@ class BudgetLine(models.Model):
 
     objects = BudgetLineQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "budgetpost"
         verbose_name_plural = "budgetposter"
@@ -199,6 +204,8 @@ class BudgetLineLabel(models.Model):
     from_year = models.PositiveSmallIntegerField("från år")
     label = models.CharField("namn", max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "namn för år"
         verbose_name_plural = "namnhistorik"
@@ -228,6 +235,8 @@ class Amount(models.Model):
     # Integer kronor, never negative: an outcome below budget is a smaller amount,
     # not a negative one.
     amount = models.BigIntegerField("belopp (kr)")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "belopp"

@@ -4,6 +4,7 @@ before it saves; views, forms, imports and commands call these and nothing else.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from simple_history.utils import bulk_create_with_history
 
 from allocations.models import (
     Amount,
@@ -109,11 +110,18 @@ def package_year_start(
         previous = Amount.objects.filter(
             line__package=package, year=year - 1, kind=source_kind
         ).filter(line__in=package.lines.active_in(year))
-        Amount.objects.bulk_create(
-            Amount(
-                line_id=amount.line_id, year=year, kind=AmountKind.PROPOSAL, amount=amount.amount
-            )
-            for amount in previous
+        bulk_create_with_history(
+            [
+                Amount(
+                    line_id=amount.line_id,
+                    year=year,
+                    kind=AmountKind.PROPOSAL,
+                    amount=amount.amount,
+                )
+                for amount in previous
+            ],
+            Amount,
+            default_user=by,
         )
     return package_year
 
@@ -138,14 +146,23 @@ def package_year_decide(*, package_year: PackageYear, by=None) -> PackageYear:
         unit=package_year.package.organisation.amount_unit,
         refused=MARK_DECIDED,
     )
-    Amount.objects.filter(
+    # One by one, so the history records each removed and added budget amount.
+    for budget in Amount.objects.filter(
         line__package=package_year.package, year=package_year.year, kind=AmountKind.BUDGET
-    ).delete()
-    Amount.objects.bulk_create(
-        Amount(
-            line_id=amount.line_id, year=amount.year, kind=AmountKind.BUDGET, amount=amount.amount
-        )
-        for amount in proposals
+    ):
+        budget.delete()
+    bulk_create_with_history(
+        [
+            Amount(
+                line_id=amount.line_id,
+                year=amount.year,
+                kind=AmountKind.BUDGET,
+                amount=amount.amount,
+            )
+            for amount in proposals
+        ],
+        Amount,
+        default_user=by,
     )
     package_year.status = YearStatus.DECIDED
     package_year.save(update_fields=["status"])
@@ -226,7 +243,8 @@ def budget_line_retire(
         line.delete()
         kept = None
     else:
-        line.amounts.filter(year__gte=year).exclude(kind=AmountKind.OUTCOME).delete()
+        for amount in line.amounts.filter(year__gte=year).exclude(kind=AmountKind.OUTCOME):
+            amount.delete()  # one by one, so the history records each
         line.active_to = year - 1
         line.full_clean()
         line.save(update_fields=["active_to"])

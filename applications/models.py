@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from trygghet.models import (
     Committee,
@@ -63,6 +64,8 @@ class Round(models.Model):
     )
 
     objects = OrganisationScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "ansökningsomgång"
@@ -182,6 +185,8 @@ class Application(models.Model):
     created_at = models.DateTimeField("skapad", auto_now_add=True)
 
     objects = ApplicationQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "ansökan"
@@ -313,6 +318,8 @@ class Assessment(models.Model):
     )
     assessed_at = models.DateTimeField("bedömd", null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "bedömning"
         verbose_name_plural = "bedömningar"
@@ -341,6 +348,8 @@ class CriterionAssessment(models.Model):
     )
     verdict = models.CharField("bedömning", max_length=10, choices=Verdict.choices)
     comment = models.TextField("kommentar", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "bedömning per kriterium"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from allocations.models import PackageYear
 from applications.models import Round
@@ -91,6 +92,8 @@ class DecisionDocument(models.Model):
     )
 
     objects = OrganisationScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "beslutsdokument"
