@@ -20,6 +20,7 @@ urlpatterns = [
         views.year_export,
         name="year-export",
     ),
+    path("<int:pk>/ar/<int:year>/historik/", views.year_history, name="year-history"),
     path("<int:pk>/ar/<int:year>/poster/", views.lines_manage, name="lines"),
     path("<int:pk>/ar/<int:year>/poster/ny/", views.line_add, name="line-add"),
     path(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allocations import selectors, services
 from allocations.charts import year_over_year_chart
 from allocations.forms import AllocationForm, LineForm, NewYearForm, RenameLineForm
+from allocations.history import package_year_history
 from allocations.models import AmountKind, Package, YearStatus
 from allocations.rules import (
     ensure_amounts_editable,
@@ -103,6 +104,20 @@ def year_detail(request, pk: int, year: int):
             "is_decided": package_year.is_decided,
             "is_finalised": is_finalised(package_year),
             "document": document_of(package_year),
+        },
+    )
+
+
+@require_GET
+def year_history(request, pk: int, year: int):
+    package_year = _package_year(request, pk, year)
+    return render(
+        request,
+        "allocations/year_history.html",
+        {
+            "package_year": package_year,
+            "package": package_year.package,
+            "entries": package_year_history(package_year=package_year),
         },
     )
 
