@@ -49,14 +49,29 @@ class AmountField(forms.CharField):
 class AllocationForm(forms.Form):
     """One amount per line of the year; `lines` are the lines active that year, in order."""
 
+    # The version of the year and the amounts the form was opened with: a save based on
+    # them is refused if someone else has saved since (see allocation_save).
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     def __init__(
-        self, *args, lines: list[BudgetLine], year: int, unit: str, initial_amounts: dict, **kwargs
+        self,
+        *args,
+        lines: list[BudgetLine],
+        year: int,
+        unit: str,
+        initial_amounts: dict,
+        version: int,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.lines = lines
+        self.fields["version"].initial = version
         for line in lines:
             self.fields[self.field_name(line)] = AmountField(
                 unit=unit, label=line.label_for(year), initial=initial_amounts.get(line.pk)
+            )
+            self.fields[f"original_{line.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=initial_amounts.get(line.pk)
             )
 
     @staticmethod
@@ -69,6 +84,9 @@ class AllocationForm(forms.Form):
 
     def amounts(self) -> dict[int, int | None]:
         return {line.pk: self.cleaned_data.get(self.field_name(line)) for line in self.lines}
+
+    def originals(self) -> dict[int, int | None]:
+        return {line.pk: self.cleaned_data.get(f"original_{line.pk}") for line in self.lines}
 
 
 class NewYearForm(forms.Form):

@@ -67,6 +67,9 @@ class PackageYear(models.Model):
     status = models.CharField(
         "status", max_length=10, choices=YearStatus.choices, default=YearStatus.DRAFT
     )
+    # Optimistic locking: every save of the year's amounts increases it, so a save based on
+    # an older version is refused instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords()
 

@@ -3,7 +3,7 @@ before it saves; views, forms, imports and commands call these and nothing else.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 from simple_history.utils import bulk_create_with_history
 
 from allocations.models import (
@@ -16,6 +16,7 @@ from allocations.models import (
     YearStatus,
 )
 from allocations.rules import MARK_DECIDED, ensure_amounts_editable, ensure_sum_matches_frame
+from trygghet.amounts import format_amount_with_unit
 
 
 @transaction.atomic
@@ -25,6 +26,8 @@ def allocation_save(
     kind: str,
     amounts: dict[int, int | None],
     mark_proposal: bool = False,
+    expected_version: int | None = None,
+    originals: dict[int, int | None] | None = None,
     by=None,
 ) -> int:
     """Store one kind of amount for every line given (`None` removes the amount).
@@ -38,6 +41,8 @@ def allocation_save(
         .get(pk=package_year.pk)
     )
     ensure_amounts_editable(package_year, kind)
+    if expected_version is not None and package_year.version != expected_version:
+        raise _conflict(package_year, kind, originals or {})
     lines = {line.pk: line for line in package_year.package.lines.filter(pk__in=amounts)}
     unknown = set(amounts) - set(lines)
     if unknown:
@@ -70,6 +75,7 @@ def allocation_save(
         ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
+    PackageYear.objects.filter(pk=package_year.pk).update(version=F("version") + 1)
     if kind == AmountKind.PROPOSAL:
         if mark_proposal:
             ensure_sum_matches_frame(
@@ -82,6 +88,46 @@ def allocation_save(
             package_year.status = new_status
             package_year.save(update_fields=["status"])
     return total
+
+
+class ConcurrentChange(ValidationError):
+    """Someone else saved the year after this form was opened."""
+
+
+def _conflict(package_year: PackageYear, kind: str, originals: dict) -> ConcurrentChange:
+    """Say what the other person changed since the form was opened, and who saved last."""
+    unit = package_year.package.organisation.amount_unit
+    current = dict(
+        Amount.objects.filter(
+            line__package_id=package_year.package_id, year=package_year.year, kind=kind
+        ).values_list("line_id", "amount")
+    )
+    lines = {
+        line.pk: line
+        for line in package_year.package.lines.filter(pk__in=set(originals) | set(current))
+    }
+    changes = []
+    for line_id in sorted(set(originals) | set(current), key=lambda pk: lines[pk].order):
+        before, after = originals.get(line_id), current.get(line_id)
+        if before != after:
+            old = format_amount_with_unit(before, unit) if before is not None else "inget belopp"
+            new = format_amount_with_unit(after, unit) if after is not None else "inget belopp"
+            changes.append(f"{lines[line_id].label_for(package_year.year)}: {old} → {new}")
+    last = (
+        Amount.history.filter(
+            line__package=package_year.package_id, year=package_year.year, kind=kind
+        )
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    who = f" av {last.history_user.username}" if last and last.history_user else ""
+    listed = "; ".join(changes) if changes else "inga belopp, men året har ändrats"
+    return ConcurrentChange(
+        f"Någon annan har sparat {package_year.package.name} {package_year.year}{who} medan du "
+        f"skrev: {listed}. Inget av det du skrev är sparat. Se över beloppen nedan och spara igen.",
+        code="conflict",
+    )
 
 
 @transaction.atomic

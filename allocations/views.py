@@ -212,7 +212,12 @@ def allocation_edit(request, pk: int, year: int, kind_slug: str):
 
     lines, initial = selectors.allocation_entry(package_year=package_year, kind=kind)
     form = AllocationForm(
-        request.POST or None, lines=lines, year=year, unit=unit, initial_amounts=initial
+        request.POST or None,
+        lines=lines,
+        year=year,
+        unit=unit,
+        initial_amounts=initial,
+        version=package_year.version,
     )
     if request.method == "POST" and form.is_valid():
         mark_proposal = kind == AmountKind.PROPOSAL and "mark_proposal" in request.POST
@@ -222,8 +227,12 @@ def allocation_edit(request, pk: int, year: int, kind_slug: str):
                 kind=kind,
                 amounts=form.amounts(),
                 mark_proposal=mark_proposal,
+                expected_version=form.cleaned_data["version"],
+                originals=form.originals(),
                 by=request.user,
             )
+        except services.ConcurrentChange as error:
+            form = _form_after_conflict(request, form, package_year, kind, lines, year, unit, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -246,6 +255,28 @@ def allocation_edit(request, pk: int, year: int, kind_slug: str):
             "frame_kronor": package_year.frame,
         },
     )
+
+
+def _form_after_conflict(request, form, package_year, kind, lines, year, unit, error):
+    """The user's typed values again, now based on the saved version, with the message."""
+    package_year.refresh_from_db(fields=["version"])
+    _, current = selectors.allocation_entry(package_year=package_year, kind=kind)
+    data = request.POST.copy()
+    data["version"] = str(package_year.version)
+    for line in lines:
+        value = current.get(line.pk)
+        data[f"original_{line.pk}"] = "" if value is None else str(value)
+    rebased = AllocationForm(
+        data,
+        lines=lines,
+        year=year,
+        unit=unit,
+        initial_amounts=current,
+        version=package_year.version,
+    )
+    rebased.is_valid()
+    rebased.add_error(None, error)
+    return rebased
 
 
 def _report_saved(request, *, package_year, kind, total, marked):

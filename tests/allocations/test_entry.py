@@ -16,11 +16,13 @@ def lines_2024(package):
     return list(BudgetLine.objects.filter(package=package).active_in(2024).order_by("order"))
 
 
-def typed(package, values, **extra):
-    """POST data with one typed value per 2024 line, in table order."""
+def typed(package, values, *, year=2024, **extra):
+    """POST data with one typed value per line, in table order, as the form sends it
+    (including the version of the year it was opened with)."""
     data = {
         f"line_{line.pk}": value for line, value in zip(lines_2024(package), values, strict=True)
     }
+    data["version"] = PackageYear.objects.get(package=package, year=year).version
     data.update(extra)
     return data
 
@@ -138,7 +140,7 @@ def test_a_decided_year_is_read_only(client, demo):
     response = client.get(url, follow=True)
     assert "Trygghetspaketet 2023 är beslutat och kan inte ändras." in response.text
     line = lines_2024(package)[0]
-    client.post(url, {f"line_{line.pk}": "9,9", "save_draft": ""})
+    client.post(url, {f"line_{line.pk}": "9,9", "save_draft": "", "version": 1})
     assert Amount.objects.filter(line__package=package, year=2023).count() == before
     assert not Amount.objects.filter(amount=9_900_000).exists()
     lines_page = client.get(reverse("allocations:lines", args=[package.pk, 2023]), follow=True)
@@ -150,7 +152,7 @@ def test_outcomes_are_entered_the_same_way_also_in_a_decided_year(client, demo):
     url = reverse("allocations:allocation-edit", args=[package.pk, 2023, "utfall"])
     line = lines_2024(package)[0]
     values = ["1 250 tkr", "1,6", "0,6", "0,0", "0,8", "0,09"]
-    response = client.post(url, typed(package, values), follow=True)
+    response = client.post(url, typed(package, values, year=2023), follow=True)
     assert "Utfall 2023 sparat: summa 4,34 mkr." in plain(response.text)
     outcome = Amount.objects.get(line=line, year=2023, kind=AmountKind.OUTCOME)
     assert outcome.amount == 1_250_000

@@ -13,6 +13,7 @@ def test_a_changed_proposal_reads_as_old_to_new_by_whom(client, demo):
     lines = list(BudgetLine.objects.filter(package=package).active_in(2024).order_by("order"))
     values = ["1,8", "1,5", "0,6", "0,1", "0,9", "0,1"]
     data = {f"line_{line.pk}": value for line, value in zip(lines, values, strict=True)}
+    data["version"] = package.years.get(year=2024).version
     url = reverse("allocations:allocation-edit", args=[package.pk, 2024, "forslag"])
     client.post(url, {**data, "mark_proposal": ""})
     nacka(client, "nacka-ledamot")
