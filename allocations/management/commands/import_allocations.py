@@ -2,11 +2,7 @@
 [--dry-run]: the browser's import, for scripts. Exit 0 on success, 1 on any error (and
 then nothing is stored)."""
 
-import sys
 from pathlib import Path
-
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from allocations.imports.parsing import (
     FILE_UNITS,
@@ -19,16 +15,12 @@ from allocations.imports.parsing import (
 )
 from allocations.imports.services import ImportFailed, allocation_import_apply
 from allocations.models import Package
-from trygghet.amounts import NBSP, AmountError, format_amount, parse_amount
+from trygghet.amounts import AmountError, format_amount, parse_amount
+from trygghet.import_command import ImportCommand, ImportRefused, plain
 from trygghet.models import Organisation
 
 
-class _Failed(Exception):
-    def __init__(self, *messages: str):
-        self.messages = messages
-
-
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Läser in en fördelningstabell (CSV eller XLSX) i ett trygghetspaket: första kolumnen "
         "är budgetpostens namn, övriga kolumner Förslag 2024, Budget 2023, Utfall 2023 eller "
@@ -61,21 +53,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="kontrollera och skriv ut, men spara inget"
         )
 
-    def handle(self, *args, **options):
-        try:
-            self._import(options)
-        except _Failed as failure:
-            for message in failure.messages:
-                self.stderr.write(f"Fel: {_plain(message)}")
-            self.stderr.write("Inget har sparats.")
-            sys.exit(1)
-
-    def _import(self, options) -> None:
+    def run_import(self, options) -> None:
         path = Path(options["file"])
         try:
             content = path.read_bytes()
         except OSError as error:
-            raise _Failed(f"Filen {path} kan inte läsas ({error.strerror}).") from error
+            raise ImportRefused(f"Filen {path} kan inte läsas ({error.strerror}).") from error
         frames = _frames(options["frame"])
         target = _target(options["organisation"], options["package"], create=options["create"])
         if target.organisation is not None:
@@ -92,33 +75,22 @@ class Command(BaseCommand):
                 create_lines=options["create"],
             )
         except ImportFileError as error:
-            raise _Failed(str(error)) from error
-        if preview.problems:
-            raise _Failed(*(_with_hint(problem) for problem in preview.problems))
+            raise ImportRefused(str(error)) from error
+        self.apply_and_report(
+            preview=preview,
+            apply=allocation_import_apply,
+            failed=ImportFailed,
+            hint=_with_hint,
+            dry_run=options["dry_run"],
+        )
 
-        try:
-            with transaction.atomic():
-                result = allocation_import_apply(preview=preview, by=None)
-                if options["dry_run"]:
-                    transaction.set_rollback(True)
-        except ImportFailed as failure:
-            raise _Failed(*(_with_hint(problem) for problem in failure.problems)) from failure
-
-        self._print(result.preview)
-        if options["dry_run"]:
-            self.stdout.write(
-                f"Provkörning, inget har sparats. Importen skulle ge {result.summary()}."
-            )
-        else:
-            self.stdout.write(f"Sparat: {result.summary()}.")
-
-    def _print(self, preview: ImportPreview) -> None:
+    def print_preview(self, preview: ImportPreview) -> None:
         target = preview.target
         self.stdout.write(
             f"{target.organisation_name}, {target.package_name}. Belopp i {preview.unit}."
         )
         for note in preview.notes:
-            self.stdout.write(_plain(note))
+            self.stdout.write(plain(note))
         self.stdout.write("")
         for line in table_lines(preview):
             self.stdout.write(line)
@@ -126,14 +98,14 @@ class Command(BaseCommand):
             self.stdout.write("* ny budgetpost")
         self.stdout.write("")
         for warning in preview.warnings:
-            self.stdout.write(f"Varning: {_plain(warning)}")
+            self.stdout.write(f"Varning: {plain(warning)}")
 
 
 def table_lines(preview: ImportPreview) -> list[str]:
     """The resulting table as aligned text, with the sums and frames per column."""
 
     def amount(kronor: int | None) -> str:
-        return _plain(format_amount(kronor, preview.unit)) if kronor is not None else "–"
+        return plain(format_amount(kronor, preview.unit)) if kronor is not None else "–"
 
     rows = [["Rad", "Budgetpost", *(column.header for column in preview.columns)]]
     for row in preview.rows:
@@ -156,11 +128,6 @@ def table_lines(preview: ImportPreview) -> list[str]:
     return lines
 
 
-def _plain(text: str) -> str:
-    """Terminal text: ordinary spaces where the documents group digits with non-breaking ones."""
-    return text.replace(NBSP, " ")
-
-
 def _with_hint(problem: ImportProblem) -> str:
     if problem.code == "missing_year":
         return f"{problem} Ange ramen med --frame {problem.year}=BELOPP eller använd --create."
@@ -176,11 +143,13 @@ def _frames(values: list[str]) -> dict[int, int]:
     for value in values:
         year_text, separator, amount_text = value.partition("=")
         if not separator or not year_text.strip().isdigit() or len(year_text.strip()) != 4:
-            raise _Failed(f"--frame {value}: skriv ÅR=BELOPP i kronor, till exempel 2024=5000000.")
+            raise ImportRefused(
+                f"--frame {value}: skriv ÅR=BELOPP i kronor, till exempel 2024=5000000."
+            )
         try:
             frames[int(year_text)] = parse_amount(amount_text, default_unit="kr")
         except AmountError as error:
-            raise _Failed(f"--frame {value}: {error}") from error
+            raise ImportRefused(f"--frame {value}: {error}") from error
     return frames
 
 
@@ -190,7 +159,7 @@ def _target(organisation_name: str, package_name: str, *, create: bool) -> Impor
         or Organisation.objects.filter(name__iexact=organisation_name).first()
     )
     if organisation is None and not create:
-        raise _Failed(
+        raise ImportRefused(
             f"Organisationen ”{organisation_name}” finns inte. Använd --create för att skapa den."
         )
     package = None
@@ -201,7 +170,7 @@ def _target(organisation_name: str, package_name: str, *, create: bool) -> Impor
             or packages.filter(name__iexact=package_name).first()
         )
     if package is None and not create:
-        raise _Failed(
+        raise ImportRefused(
             f"Paketet ”{package_name}” finns inte hos {organisation.name}. "
             "Använd --create för att skapa det."
         )

@@ -2,27 +2,19 @@
 [--unit kr|tkr|mkr] [--create] [--dry-run]: the browser's import, for scripts. Exit 0 on
 success, 1 on any error (and then nothing is stored)."""
 
-import sys
 from pathlib import Path
-
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from allocations.imports.parsing import FILE_UNITS, ImportFileError, ImportProblem, file_unit
 from allocations.imports.services import ImportFailed
 from applications.imports.parsing import ApplicationImportPreview, RoundTarget, preview_file
 from applications.imports.services import application_import_apply
 from applications.models import Round
-from trygghet.amounts import NBSP, AmountError, format_amount, parse_amount
+from trygghet.amounts import AmountError, format_amount, parse_amount
+from trygghet.import_command import ImportCommand, ImportRefused, plain
 from trygghet.models import Organisation
 
 
-class _Failed(Exception):
-    def __init__(self, *messages: str):
-        self.messages = messages
-
-
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Läser in ansökningar (CSV eller XLSX) i en ansökningsomgång: kolumnerna Nämnd, Titel, "
         "Plats, Fokusområde och Sökt belopp, och för bedömda ansökningar Föreslaget belopp och "
@@ -54,21 +46,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="kontrollera och skriv ut, men spara inget"
         )
 
-    def handle(self, *args, **options):
-        try:
-            self._import(options)
-        except _Failed as failure:
-            for message in failure.messages:
-                self.stderr.write(f"Fel: {_plain(message)}")
-            self.stderr.write("Inget har sparats.")
-            sys.exit(1)
-
-    def _import(self, options) -> None:
+    def run_import(self, options) -> None:
         path = Path(options["file"])
         try:
             content = path.read_bytes()
         except OSError as error:
-            raise _Failed(f"Filen {path} kan inte läsas ({error.strerror}).") from error
+            raise ImportRefused(f"Filen {path} kan inte läsas ({error.strerror}).") from error
         year = _year(options["year"])
         frame = _frame(options["frame"])
         target = _target(options["organisation"], options["round"], year, create=options["create"])
@@ -81,34 +64,23 @@ class Command(BaseCommand):
                 content=content, unit=unit, target=target, create=options["create"], frame=frame
             )
         except ImportFileError as error:
-            raise _Failed(str(error)) from error
-        if preview.problems:
-            raise _Failed(*(_with_hint(problem) for problem in preview.problems))
+            raise ImportRefused(str(error)) from error
+        self.apply_and_report(
+            preview=preview,
+            apply=application_import_apply,
+            failed=ImportFailed,
+            hint=_with_hint,
+            dry_run=options["dry_run"],
+        )
 
-        try:
-            with transaction.atomic():
-                result = application_import_apply(preview=preview, by=None)
-                if options["dry_run"]:
-                    transaction.set_rollback(True)
-        except ImportFailed as failure:
-            raise _Failed(*(_with_hint(problem) for problem in failure.problems)) from failure
-
-        self._print(result.preview)
-        if options["dry_run"]:
-            self.stdout.write(
-                f"Provkörning, inget har sparats. Importen skulle ge {result.summary()}."
-            )
-        else:
-            self.stdout.write(f"Sparat: {result.summary()}.")
-
-    def _print(self, preview: ApplicationImportPreview) -> None:
+    def print_preview(self, preview: ApplicationImportPreview) -> None:
         target = preview.target
         self.stdout.write(
             f"{target.organisation_name}, {target.round_name} ({target.year}). "
             f"Belopp i {preview.unit}."
         )
         for note in preview.notes:
-            self.stdout.write(_plain(note))
+            self.stdout.write(plain(note))
         self.stdout.write("")
         for line in table_lines(preview):
             self.stdout.write(line)
@@ -116,16 +88,16 @@ class Command(BaseCommand):
             self.stdout.write("* finns redan i omgången och uppdateras")
         self.stdout.write("")
         for sentence in preview.summary_sentences:
-            self.stdout.write(_plain(sentence))
+            self.stdout.write(plain(sentence))
         for warning in preview.warnings:
-            self.stdout.write(f"Varning: {_plain(warning)}")
+            self.stdout.write(f"Varning: {plain(warning)}")
 
 
 def table_lines(preview: ApplicationImportPreview) -> list[str]:
     """The file's applications as aligned text, with the sums of the amount columns."""
 
     def amount(kronor: int | None) -> str:
-        return _plain(format_amount(kronor, preview.unit)) if kronor is not None else "–"
+        return plain(format_amount(kronor, preview.unit)) if kronor is not None else "–"
 
     rows = [["Rad", "Nämnd", "Titel", "Sökt", "Föreslaget"]]
     for row in preview.rows:
@@ -147,11 +119,6 @@ def table_lines(preview: ApplicationImportPreview) -> list[str]:
     return lines
 
 
-def _plain(text: str) -> str:
-    """Terminal text: ordinary spaces where the documents group digits with non-breaking ones."""
-    return text.replace(NBSP, " ")
-
-
 def _with_hint(problem: ImportProblem) -> str:
     if problem.code == "unmatched_committee":
         return f"{problem} Använd --create för att skapa nämnden."
@@ -163,7 +130,7 @@ def _with_hint(problem: ImportProblem) -> str:
 def _year(value: str) -> int:
     text = value.strip()
     if not (text.isdigit() and len(text) == 4):
-        raise _Failed(f"--year {value}: skriv året med fyra siffror, till exempel 2024.")
+        raise ImportRefused(f"--year {value}: skriv året med fyra siffror, till exempel 2024.")
     return int(text)
 
 
@@ -173,7 +140,7 @@ def _frame(value: str | None) -> int | None:
     try:
         return parse_amount(value, default_unit="kr")
     except AmountError as error:
-        raise _Failed(f"--frame {value}: {error}") from error
+        raise ImportRefused(f"--frame {value}: {error}") from error
 
 
 def _target(organisation_name: str, round_name: str, year: int, *, create: bool) -> RoundTarget:
@@ -182,7 +149,7 @@ def _target(organisation_name: str, round_name: str, year: int, *, create: bool)
         or Organisation.objects.filter(name__iexact=organisation_name).first()
     )
     if organisation is None and not create:
-        raise _Failed(
+        raise ImportRefused(
             f"Organisationen ”{organisation_name}” finns inte. Använd --create för att skapa den."
         )
     round_ = None
@@ -192,12 +159,12 @@ def _target(organisation_name: str, round_name: str, year: int, *, create: bool)
             rounds.filter(name=round_name).first() or rounds.filter(name__iexact=round_name).first()
         )
     if round_ is None and not create:
-        raise _Failed(
+        raise ImportRefused(
             f"Omgången ”{round_name}” finns inte hos {organisation.name}. "
             "Använd --create för att skapa den."
         )
     if round_ is not None and round_.year != year:
-        raise _Failed(f"Omgången ”{round_.name}” gäller {round_.year}, inte {year}.")
+        raise ImportRefused(f"Omgången ”{round_.name}” gäller {round_.year}, inte {year}.")
     return RoundTarget(
         organisation_name=organisation.name if organisation else organisation_name,
         round_name=round_.name if round_ else round_name,
