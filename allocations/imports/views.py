@@ -4,8 +4,6 @@ The uploaded file waits in the session between the steps; nothing is stored unti
 official confirms, and then everything in one transaction.
 """
 
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +23,7 @@ from allocations.imports.services import (
     allocation_import_apply,
 )
 from allocations.models import Package
+from trygghet.import_session import upload_discard, upload_keep, upload_read
 
 
 def _package_for_import(request, pk: int) -> Package:
@@ -42,12 +41,12 @@ def _session_key(package: Package) -> str:
 
 
 def _stored_upload(request, package: Package) -> dict | None:
-    return request.session.get(_session_key(package))
+    return upload_read(request, _session_key(package))
 
 
 def _preview(package: Package, upload: dict, mapping=None) -> ImportPreview:
     return preview_file(
-        content=base64.b64decode(upload["content"]),
+        content=upload["content"],
         unit=upload["unit"],
         target=ImportTarget.for_package(package),
         mapping=mapping,
@@ -56,7 +55,7 @@ def _preview(package: Package, upload: dict, mapping=None) -> ImportPreview:
 
 
 def _start_again(request, package: Package, message: str):
-    request.session.pop(_session_key(package), None)
+    upload_discard(request, _session_key(package))
     messages.error(request, message)
     return redirect("allocations:import-upload", pk=package.pk)
 
@@ -69,12 +68,14 @@ def import_upload(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        request.session[_session_key(package)] = {
-            "name": uploaded.name,
-            "content": base64.b64encode(uploaded.content).decode("ascii"),
-            "unit": form.cleaned_data["unit"],
-            "create_years": form.cleaned_data["create_years"],
-        }
+        upload_keep(
+            request,
+            _session_key(package),
+            name=uploaded.name,
+            content=uploaded.content,
+            unit=form.cleaned_data["unit"],
+            create_years=form.cleaned_data["create_years"],
+        )
         return redirect("allocations:import-preview", pk=package.pk)
     return render(request, "allocations/import_upload.html", {"package": package, "form": form})
 
@@ -114,7 +115,7 @@ def import_confirm(request, pk: int):
     except ImportFailed as failure:
         preview.problems = failure.problems
         return _render_preview(request, package, upload, preview, form)
-    request.session.pop(_session_key(package), None)
+    upload_discard(request, _session_key(package))
     messages.success(request, f"Importen är sparad: {result.summary()}.")
     return redirect("allocations:package-detail", pk=package.pk)
 
@@ -122,7 +123,7 @@ def import_confirm(request, pk: int):
 @require_POST
 def import_cancel(request, pk: int):
     package = _package_for_import(request, pk)
-    request.session.pop(_session_key(package), None)
+    upload_discard(request, _session_key(package))
     messages.info(request, "Importen är avbruten. Inget har sparats.")
     return redirect("allocations:package-detail", pk=package.pk)
 

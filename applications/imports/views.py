@@ -4,8 +4,6 @@ The uploaded file waits in the session between the steps; nothing is stored unti
 official confirms, and then everything in one transaction.
 """
 
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +16,7 @@ from applications.imports.forms import ApplicationImportUploadForm
 from applications.imports.parsing import ApplicationImportPreview, RoundTarget, preview_file
 from applications.imports.services import IMPORT_PERMISSION, application_import_apply
 from applications.models import Round
+from trygghet.import_session import upload_discard, upload_keep, upload_read
 
 
 def _round_for_import(request, pk: int) -> Round:
@@ -35,12 +34,12 @@ def _session_key(round_: Round) -> str:
 
 
 def _stored_upload(request, round_: Round) -> dict | None:
-    return request.session.get(_session_key(round_))
+    return upload_read(request, _session_key(round_))
 
 
 def _preview(round_: Round, upload: dict) -> ApplicationImportPreview:
     return preview_file(
-        content=base64.b64decode(upload["content"]),
+        content=upload["content"],
         unit=upload["unit"],
         target=RoundTarget.for_round(round_),
     )
@@ -51,7 +50,7 @@ def _round_url(round_: Round) -> str:
 
 
 def _start_again(request, round_: Round, message: str):
-    request.session.pop(_session_key(round_), None)
+    upload_discard(request, _session_key(round_))
     messages.error(request, message)
     return redirect("applications:import-upload", pk=round_.pk)
 
@@ -64,11 +63,13 @@ def import_upload(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        request.session[_session_key(round_)] = {
-            "name": uploaded.name,
-            "content": base64.b64encode(uploaded.content).decode("ascii"),
-            "unit": form.cleaned_data["unit"],
-        }
+        upload_keep(
+            request,
+            _session_key(round_),
+            name=uploaded.name,
+            content=uploaded.content,
+            unit=form.cleaned_data["unit"],
+        )
         return redirect("applications:import-preview", pk=round_.pk)
     return render(
         request,
@@ -107,7 +108,7 @@ def import_confirm(request, pk: int):
     except ImportFailed as failure:
         preview.problems = failure.problems
         return _render_preview(request, round_, upload, preview)
-    request.session.pop(_session_key(round_), None)
+    upload_discard(request, _session_key(round_))
     messages.success(request, f"Importen är sparad: {result.summary()}.")
     return redirect(_round_url(round_))
 
@@ -115,7 +116,7 @@ def import_confirm(request, pk: int):
 @require_POST
 def import_cancel(request, pk: int):
     round_ = _round_for_import(request, pk)
-    request.session.pop(_session_key(round_), None)
+    upload_discard(request, _session_key(round_))
     messages.info(request, "Importen är avbruten. Inget har sparats.")
     return redirect(_round_url(round_))
 
