@@ -6,20 +6,20 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from allocations.models import Amount, BudgetLine, BudgetLineLabel, Package, PackageYear
-from allocations.rules import amount_is_locked, decided_years
+from allocations.rules import amount_is_locked, is_finalised, locked_years
 
-LOCKED_MESSAGE = "{year} är beslutat: förslag och budget kan inte ändras."
+LOCKED_MESSAGE = "{year} är {reason}: förslag och budget kan inte ändras."
 
 
 class DecidedYearsFormSet(BaseInlineFormSet):
-    """Refuses any change to a decided year, or to the proposal or budget of one."""
+    """Refuses any change to a locked year, or to the proposal or budget of one."""
 
     def clean(self):
         super().clean()
         package_id = self._package_id()
         if package_id is None:
             return
-        locked_years = decided_years(package_id)
+        locked = locked_years(package_id)
         for form in self.forms:
             if not (form.has_changed() or self._should_delete_form(form)):
                 continue
@@ -28,8 +28,10 @@ class DecidedYearsFormSet(BaseInlineFormSet):
             if hasattr(form, "cleaned_data") and form.cleaned_data.get("year"):
                 rows.append(SimpleNamespace(**form.cleaned_data))
             for row in rows:
-                if self._is_locked(row, locked_years):
-                    raise ValidationError(LOCKED_MESSAGE.format(year=row.year))
+                if self._is_locked(row, locked):
+                    raise ValidationError(
+                        LOCKED_MESSAGE.format(year=row.year, reason=locked[row.year])
+                    )
 
     def _package_id(self):
         instance = self.instance
@@ -37,14 +39,11 @@ class DecidedYearsFormSet(BaseInlineFormSet):
             instance.pk if isinstance(instance, Package) else None
         )
 
-    def _is_locked(self, row, locked_years) -> bool:
+    def _is_locked(self, row, locked) -> bool:
         if self.model is PackageYear:
-            return row.year in locked_years and bool(getattr(row, "pk", None))
+            return row.year in locked and bool(getattr(row, "pk", None))
         return amount_is_locked(
-            package_id=self._package_id(),
-            year=row.year,
-            kind=row.kind,
-            locked_years=locked_years,
+            package_id=self._package_id(), year=row.year, kind=row.kind, locked=locked
         )
 
 
@@ -76,10 +75,14 @@ class PackageYearAdmin(admin.ModelAdmin):
     """A decided year is read-only here as everywhere else."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.is_decided)
+        return super().has_change_permission(request, obj) and not self._locked(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.is_decided)
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    @staticmethod
+    def _locked(obj) -> bool:
+        return obj is not None and (obj.is_decided or is_finalised(obj))
 
     list_display = ["package", "year_shown", "frame", "deciding_body", "status"]
 
@@ -128,13 +131,10 @@ class AmountAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         line, year, kind = cleaned.get("line"), cleaned.get("year"), cleaned.get("kind")
-        if (
-            line
-            and year
-            and kind
-            and amount_is_locked(package_id=line.package_id, year=year, kind=kind)
-        ):
-            raise ValidationError(LOCKED_MESSAGE.format(year=year))
+        if line and year and kind:
+            locked = locked_years(line.package_id)
+            if amount_is_locked(package_id=line.package_id, year=year, kind=kind, locked=locked):
+                raise ValidationError(LOCKED_MESSAGE.format(year=year, reason=locked[year]))
         return cleaned
 
 

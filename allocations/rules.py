@@ -1,6 +1,7 @@
 """Business rules of allocations, in one place: forms, imports and commands call these."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from allocations.models import AmountKind, PackageYear, YearStatus
 from trygghet.amounts import format_amount_with_unit
@@ -62,20 +63,22 @@ def ensure_amounts_editable(package_year: PackageYear, kind: str) -> None:
         ensure_year_editable(package_year)
 
 
-def decided_years(package_id: int) -> set[int]:
-    """The years of a package whose frame is decided (one query)."""
-    return set(
-        PackageYear.objects.filter(package_id=package_id, status=YearStatus.DECIDED).values_list(
-            "year", flat=True
-        )
-    )
+def locked_years(package_id: int) -> dict[int, str]:
+    """The read-only years of a package and why (one query): decided, or fastställd in a
+    decision document — the same two locks as ensure_year_editable."""
+    rows = PackageYear.objects.filter(
+        Q(status=YearStatus.DECIDED) | Q(document__finalised=True), package_id=package_id
+    ).values_list("year", "status")
+    return {
+        year: "beslutat" if status == YearStatus.DECIDED else "fastställt i ett beslutsdokument"
+        for year, status in rows
+    }
 
 
 def amount_is_locked(
-    *, package_id: int, year: int, kind: str, locked_years: set[int] | None = None
+    *, package_id: int, year: int, kind: str, locked: dict[int, str] | None = None
 ) -> bool:
-    """Whether an amount may not change: a proposal or budget in a decided year."""
+    """Whether an amount may not change: a proposal or budget in a locked year."""
     if kind == AmountKind.OUTCOME:
         return False
-    years = decided_years(package_id) if locked_years is None else locked_years
-    return year in years
+    return year in (locked_years(package_id) if locked is None else locked)

@@ -80,3 +80,29 @@ def test_admin_refuses_to_add_a_budget_to_a_decided_year(client, demo):
     )
     assert "2022 är beslutat: förslag och budget kan inte ändras." in response.text
     assert Amount.objects.count() == before
+
+
+def test_admin_refuses_to_change_a_year_finalised_in_a_decision_document(client, demo):
+    from documents.models import DecisionDocument
+    from documents.services import document_get_or_create
+
+    year = PackageYear.objects.get(package__name="Trygghetspaketet", year=2024)
+    document = document_get_or_create(package_year=year)
+    DecisionDocument.objects.filter(pk=document.pk).update(finalised=True)
+    admin_client(client)
+    proposal = Amount.objects.get(line__name="Trygghetsvärdar", year=2024, kind=AmountKind.PROPOSAL)
+    url = reverse("admin:allocations_amount_change", args=[proposal.pk])
+    client.post(url, {"line": proposal.line_id, "year": 2024, "kind": "forslag", "amount": 9})
+    proposal.refresh_from_db()
+    assert proposal.amount == 1_600_000
+    response = client.post(
+        reverse("admin:allocations_amount_add"),
+        {"line": proposal.line_id, "year": 2024, "kind": "budget", "amount": 1},
+    )
+    assert "2024 är fastställt i ett beslutsdokument: förslag och budget kan inte ändras." in (
+        response.text
+    )
+    url = reverse("admin:allocations_packageyear_change", args=[year.pk])
+    client.post(url, {"package": year.package_id, "year": 2024, "frame": 1, "status": "utkast"})
+    year.refresh_from_db()
+    assert year.frame == 5_000_000
