@@ -107,6 +107,8 @@ YES_NO = [("", "Välj …"), ("ja", "Ja"), ("nej", "Nej")]
 
 
 class ApplicationForm(forms.Form):
+    # The version the form was opened at; a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     title = forms.CharField(label="Titel", max_length=300)
     place = forms.CharField(label="Plats", max_length=300, help_text="Platsens namn eller adress.")
     # localize: typed with a decimal comma, as in Swedish ("59,39"), in a text field.
@@ -227,6 +229,8 @@ def unit_formset(formset_class, *, unit: str, **kwargs):
 
 
 class AssessmentForm(forms.Form):
+    # The version of the assessment the form was opened at (0: none yet).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     proposed_amount = AmountField(
         unit="mkr",
         label="Föreslaget belopp",
@@ -274,6 +278,8 @@ class AssessmentForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    # The version of the application the official read before returning it.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     message = forms.CharField(
         label="Vad behöver kompletteras?", widget=forms.Textarea(attrs={"rows": 3})
     )

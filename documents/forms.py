@@ -9,6 +9,9 @@ class DocumentForm(forms.ModelForm):
     """Every pre-filled text of a document; optional sections only where the organisation
     has switched them on."""
 
+    # The version the texts were opened at; a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = DecisionDocument
         fields = EDITABLE_FIELDS
@@ -36,6 +39,7 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         enabled = set(self.instance.organisation.optional_sections or [])
         for key, (field, _) in SECTION_TITLES.items():
             if key not in enabled:

@@ -90,6 +90,9 @@ class DecisionDocument(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # One more on every save, finalising and reopening included: a form opened at an older
+    # version is refused instead of overwriting someone else's texts (optimistic locking).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = OrganisationScopedQuerySet.as_manager()
 

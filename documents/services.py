@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from allocations.models import PackageYear
 from applications.models import Round
@@ -14,6 +15,8 @@ from documents import prefill
 from documents.models import DecisionDocument, DocumentVersion
 from documents.pdf import render_pdf
 from documents.rendering import render_html
+from trygghet.concurrency import concurrent_change, savers_since, version_as_of
+from trygghet.history import field_changes
 
 EDITABLE_FIELDS = [
     "reference",
@@ -74,13 +77,24 @@ def _ensure_open(document: DecisionDocument) -> None:
 
 
 @transaction.atomic
-def document_save(*, document: DecisionDocument, data: dict, by=None) -> DecisionDocument:
-    document = DecisionDocument.objects.select_for_update().get(pk=document.pk)
+def document_save(
+    *, document: DecisionDocument, data: dict, expected_version: int | None = None, by=None
+) -> DecisionDocument:
+    """Store the texts; with `expected_version`, texts based on an older version are refused
+    (ConcurrentChange) instead of overwriting someone else's."""
+    document = (
+        DecisionDocument.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=document.pk)
+    )
     _ensure_open(document)
+    if expected_version is not None and document.version != expected_version:
+        raise _conflict(document, expected_version)
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(document, field, data[field])
     document.updated_by = by
+    document.version += 1
     document.full_clean()
     document.save()
     return document
@@ -104,7 +118,8 @@ def document_finalise(*, document: DecisionDocument, by) -> DocumentVersion:
     version.file.save(f"version-{number}.pdf", ContentFile(pdf), save=False)
     version.save()
     document.finalised = True
-    document.save(update_fields=["finalised"])
+    document.version += 1
+    document.save(update_fields=["finalised", "version"])
     return version
 
 
@@ -116,5 +131,29 @@ def document_new_version(*, document: DecisionDocument, by) -> DecisionDocument:
         return document
     document.finalised = False
     document.updated_by = by
-    document.save(update_fields=["finalised", "updated_by", "updated_at"])
+    document.version += 1
+    document.save(update_fields=["finalised", "updated_by", "updated_at", "version"])
     return document
+
+
+def _conflict(document: DecisionDocument, expected_version: int):
+    """Who saved the document since `expected_version`, and which texts they changed."""
+    history = DecisionDocument.history.filter(id=document.pk)
+    base = version_as_of(history, version=expected_version)
+    changes = []
+    if base is not None:
+        changes = field_changes(
+            DecisionDocument,
+            base,
+            document,
+            EDITABLE_FIELDS,
+            unit=document.organisation.amount_unit,
+        )
+        if document.versions.filter(finalised_at__gt=base.history_date).exists():
+            changes.append("dokumentet har fastställts och öppnats för en ny version")
+    return concurrent_change(
+        subject=f"dokumentet ”{document.title}”",
+        who=savers_since(history, version=expected_version),
+        changes=[capfirst(change) for change in changes],
+        what="texterna",
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("omgang/<int:pk>/", views.for_round, name="for-round"),
     path("<int:pk>/", views.document_detail, name="document-detail"),
     path("<int:pk>/forhandsgranskning/", views.document_preview, name="document-preview"),
+    path("<int:pk>/historik/", views.document_history, name="document-history"),
     path("<int:pk>/utkast.pdf", views.document_draft_pdf, name="document-draft-pdf"),
     path("<int:pk>/faststall/", views.document_finalise, name="document-finalise"),
     path("<int:pk>/ny-version/", views.document_new_version, name="document-new-version"),

@@ -6,11 +6,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from allocations import selectors as allocation_selectors
 from applications import selectors as round_selectors
-from documents import services
+from documents import history, services
 from documents.forms import DocumentForm
 from documents.models import DecisionDocument, DocumentVersion
 from documents.pdf import render_pdf
 from documents.rendering import render_html
+from trygghet.concurrency import ConcurrentChange, rebase_form
 
 VIEW = "documents.view_decisiondocument"
 EDIT = "documents.change_decisiondocument"
@@ -62,7 +63,18 @@ def document_detail(request, pk: int):
             return redirect("documents:document-detail", pk=pk)
         if form.is_valid():
             try:
-                services.document_save(document=document, data=form.cleaned_data, by=request.user)
+                services.document_save(
+                    document=document,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except ConcurrentChange as error:
+                # The typed texts on top of the saved document, so saving again goes through.
+                # (The form fills its own copy, so the page shows what is saved.)
+                document = _document(request, pk)
+                form.instance = _document(request, pk)
+                form = rebase_form(form, version=document.version, error=error)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -80,6 +92,16 @@ def document_detail(request, pk: int):
             "can_edit": can_edit,
             "can_finalise": request.user.has_perm(EDIT),
         },
+    )
+
+
+@require_GET
+def document_history(request, pk: int):
+    document = _document(request, pk)
+    return render(
+        request,
+        "documents/document_history.html",
+        {"document": document, "entries": history.document_history(document=document)},
     )
 
 

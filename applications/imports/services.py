@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from allocations.imports.parsing import ImportProblem
 from allocations.imports.services import ImportFailed
@@ -129,6 +130,7 @@ def _apply(preview: ApplicationImportPreview, by: User | None) -> ApplicationImp
         else:
             # The round and committee it was matched by; set so that clean() loads neither.
             application.round, application.committee = round_, committee
+            application.version += 1  # an open form of it is out of date now
             result.updated.append(application)
         application.place = row.place
         application.focus_area = row.focus_area
@@ -138,10 +140,13 @@ def _apply(preview: ApplicationImportPreview, by: User | None) -> ApplicationImp
         application.submitted_at = application.submitted_at or now
         application.full_clean(exclude=_MATCHED, validate_constraints=False)
         rows.append((row, application))
-    Application.objects.bulk_create(result.created)
-    Application.objects.bulk_update(
+    # In bulk, and with history: the Ändringshistorik names the importing user.
+    bulk_create_with_history(result.created, Application, default_user=by)
+    bulk_update_with_history(
         result.updated,
-        ["place", "focus_area", "applied_amount", "status", "submitted_at"],
+        Application,
+        ["place", "focus_area", "applied_amount", "status", "submitted_at", "version"],
+        default_user=by,
     )
 
     new_assessments, changed_assessments = [], []
@@ -153,11 +158,16 @@ def _apply(preview: ApplicationImportPreview, by: User | None) -> ApplicationImp
         assessment.motivation = row.motivation
         assessment.assessor = by
         assessment.assessed_at = now
+        if assessment.pk:
+            assessment.version += 1
         assessment.full_clean(exclude=_MATCHED, validate_constraints=False)
         (changed_assessments if assessment.pk else new_assessments).append(assessment)
-    Assessment.objects.bulk_create(new_assessments)
-    Assessment.objects.bulk_update(
-        changed_assessments, ["proposed_amount", "motivation", "assessor", "assessed_at"]
+    bulk_create_with_history(new_assessments, Assessment, default_user=by)
+    bulk_update_with_history(
+        changed_assessments,
+        Assessment,
+        ["proposed_amount", "motivation", "assessor", "assessed_at", "version"],
+        default_user=by,
     )
     result.assessments = len(new_assessments) + len(changed_assessments)
     return result
