@@ -5,7 +5,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from allocations.models import Amount, BudgetLine, BudgetLineLabel, Package, PackageYear
+from allocations.models import (
+    Amount,
+    BudgetLine,
+    BudgetLineLabel,
+    Package,
+    PackageYear,
+    YearDecision,
+)
 from allocations.rules import amount_is_locked, is_finalised, locked_years
 
 LOCKED_MESSAGE = "{year} är {reason}: förslag och budget kan inte ändras."
@@ -93,6 +100,30 @@ class PackageYearAdmin(admin.ModelAdmin):
     list_filter = ["status", "year", "package__organisation"]
     search_fields = ["package__name"]
     list_select_related = ["package", "deciding_body"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A year becomes decided only by recording the decision, and is reopened only
+        # with a recorded reason: never by editing the status here.
+        return ["status"] if obj is not None else []
+
+
+@admin.register(YearDecision)
+class YearDecisionAdmin(admin.ModelAdmin):
+    """Recorded decisions can be read here; they are written and reopened only in the app,
+    where the rules and the reason are enforced."""
+
+    list_display = ["package_year", "body", "decided_on", "paragraph", "outcome", "reopened_at"]
+    list_filter = ["outcome", "package_year__package__organisation"]
+    list_select_related = ["package_year__package"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class BudgetLineLabelInline(admin.TabularInline):

@@ -1,49 +1,10 @@
 """Forms of the allocation pages. They read and validate; services write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from allocations.models import AmountKind, BudgetLine, Package
-from trygghet.amounts import AmountError, format_amount, parse_amount
+from trygghet.forms import AmountField
 from trygghet.models import Committee, FocusArea
-
-
-class AmountField(forms.CharField):
-    """A text field for an amount as officials type it ("1,6", "1 600 tkr"); cleans to kronor."""
-
-    max_typed_length = 40
-
-    def __init__(self, *, unit: str, **kwargs):
-        self.unit = unit
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return format_amount(value, self.unit)
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        if len(text) > self.max_typed_length:
-            raise ValidationError("Beloppet är för långt.", code="amount")
-        try:
-            return parse_amount(text, default_unit=self.unit)
-        except AmountError as error:
-            raise ValidationError(str(error), code="amount") from error
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update(
-            {
-                "inputmode": "decimal",
-                "autocomplete": "off",
-                "class": "form-control text-end amount-input",
-            }
-        )
-        return attrs
 
 
 class AllocationForm(forms.Form):

@@ -1,40 +1,11 @@
 """A package year's change history in plain Swedish, read from the history tables:
 "Trygghetsvärdar, förslag 2024: 1,4 mkr → 1,6 mkr, av nacka-handlaggare 2024-03-25 14:02"."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from allocations.models import Amount, AmountKind, BudgetLineLabel, PackageYear, YearStatus
 from trygghet.amounts import format_amount_with_unit
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime
-    text: str
-    by: str
-
-    @property
-    def line(self) -> str:
-        """The whole entry as one sentence."""
-        stamp = timezone.localtime(self.when).strftime("%Y-%m-%d %H:%M")
-        return f"{self.text}, av {self.by} {stamp}" if self.by else f"{self.text}, {stamp}"
-
-
-def _user(record) -> str:
-    user = record.history_user
-    return user.username if user else ""
-
-
-def _pairs(records):
-    """(previous, record) for each record, per object, oldest first."""
-    previous = {}
-    for record in sorted(records, key=lambda record: (record.history_date, record.history_id)):
-        yield previous.get(record.id), record
-        previous[record.id] = record
+from trygghet.history import HistoryEntry, newest_first, recorded_by, with_previous
 
 
 def package_year_history(*, package_year: PackageYear) -> list[HistoryEntry]:
@@ -51,7 +22,7 @@ def package_year_history(*, package_year: PackageYear) -> list[HistoryEntry]:
             Prefetch("line__labels", queryset=BudgetLineLabel.objects.order_by("from_year"))
         )
     )
-    for previous, record in _pairs(amount_records):
+    for previous, record in with_previous(amount_records):
         label = record.line.label_for(year) if record.line else "Borttagen budgetpost"
         what = f"{label}, {AmountKind(record.kind).label.lower()} {year}"
         new = format_amount_with_unit(record.amount, unit)
@@ -66,13 +37,15 @@ def package_year_history(*, package_year: PackageYear) -> list[HistoryEntry]:
             text = f"{what}: {format_amount_with_unit(previous.amount, unit)} → {new}"
         else:
             continue
-        entries.append(HistoryEntry(when=record.history_date, text=text, by=_user(record)))
+        entries.append(HistoryEntry(when=record.history_date, text=text, by=recorded_by(record)))
 
     year_records = PackageYear.history.filter(id=package_year.pk).select_related("history_user")
-    for previous, record in _pairs(year_records):
+    for previous, record in with_previous(year_records):
         if previous is None:
             text = f"År {year} skapat med ramen {format_amount_with_unit(record.frame, unit)}"
-            entries.append(HistoryEntry(when=record.history_date, text=text, by=_user(record)))
+            entries.append(
+                HistoryEntry(when=record.history_date, text=text, by=recorded_by(record))
+            )
             continue
         if previous.frame != record.frame:
             old, new = (
@@ -80,7 +53,9 @@ def package_year_history(*, package_year: PackageYear) -> list[HistoryEntry]:
             )
             entries.append(
                 HistoryEntry(
-                    when=record.history_date, text=f"Ram {year}: {old} → {new}", by=_user(record)
+                    when=record.history_date,
+                    text=f"Ram {year}: {old} → {new}",
+                    by=recorded_by(record),
                 )
             )
         if previous.status != record.status:
@@ -89,7 +64,13 @@ def package_year_history(*, package_year: PackageYear) -> list[HistoryEntry]:
             )
             entries.append(
                 HistoryEntry(
-                    when=record.history_date, text=f"Status {year}: {old} → {new}", by=_user(record)
+                    when=record.history_date,
+                    # the reason says which decision, or why it was reopened
+                    text=f"Status {year}: {old} → {new}"
+                    + (
+                        f" ({record.history_change_reason})" if record.history_change_reason else ""
+                    ),
+                    by=recorded_by(record),
                 )
             )
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+    return newest_first(entries)

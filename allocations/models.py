@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from trygghet.models import Committee, FocusArea, Organisation, OrganisationScopedQuerySet
+from trygghet.models import (
+    Committee,
+    Decision,
+    FocusArea,
+    Organisation,
+    OrganisationScopedQuerySet,
+)
 
 
 class Package(models.Model):
@@ -100,6 +106,26 @@ class PackageYear(models.Model):
             raise ValidationError(
                 {"deciding_body": "Det beslutande organet måste höra till paketets organisation."}
             )
+
+
+class YearDecision(Decision):
+    """The decision on a package year's proposal; at most one is in force at a time."""
+
+    package_year = models.ForeignKey(
+        PackageYear, on_delete=models.CASCADE, related_name="decisions", verbose_name="år"
+    )
+
+    class Meta(Decision.Meta):
+        verbose_name = "beslut om fördelning"
+        verbose_name_plural = "beslut om fördelning"
+        permissions = [("reopen_yeardecision", "Kan återöppna beslutade år")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package_year"],
+                condition=Q(reopened_at__isnull=True),
+                name="year_decision_one_in_force",
+            )
+        ]
 
 
 class BudgetLineQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """Everything that writes allocations. Each service is one transaction and validates
 before it saves; views, forms, imports and commands call these and nothing else."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Sum
 from simple_history.utils import bulk_create_with_history
@@ -13,10 +13,21 @@ from allocations.models import (
     BudgetLineLabel,
     Package,
     PackageYear,
+    YearDecision,
     YearStatus,
 )
 from allocations.rules import MARK_DECIDED, ensure_amounts_editable, ensure_sum_matches_frame
 from trygghet.amounts import format_amount_with_unit
+from trygghet.concurrency import ConcurrentChange
+from trygghet.decisions import (
+    DecisionRecord,
+    changed_amounts,
+    decision_record,
+    decision_reopen,
+    ensure_may_reopen,
+    record_errors,
+    reopen_reason,
+)
 
 
 @transaction.atomic
@@ -88,10 +99,6 @@ def allocation_save(
             package_year.status = new_status
             package_year.save(update_fields=["status"])
     return total
-
-
-class ConcurrentChange(ValidationError):
-    """Someone else saved the year after this form was opened."""
 
 
 def _conflict(package_year: PackageYear, kind: str, originals: dict) -> ConcurrentChange:
@@ -173,45 +180,99 @@ def package_year_start(
 
 
 @transaction.atomic
-def package_year_decide(*, package_year: PackageYear, by=None) -> PackageYear:
-    """Record that the proposal was decided: it becomes the year's budget and the year locks."""
+def package_year_decide(
+    *,
+    package_year: PackageYear,
+    record: DecisionRecord,
+    amounts: dict[int, int] | None = None,
+    by=None,
+) -> YearDecision:
+    """Record the decision on the year's proposal: the decided amounts (the proposal unless
+    `amounts` by line id say otherwise) become the year's budget and the year locks."""
     package_year = (
         PackageYear.objects.select_for_update()
         .select_related("package__organisation")
         .get(pk=package_year.pk)
     )
     if package_year.status != YearStatus.PROPOSAL:
-        raise ValidationError("Bara ett år med status förslag kan markeras som beslutat.")
-    proposals = Amount.objects.filter(
-        line__package=package_year.package, year=package_year.year, kind=AmountKind.PROPOSAL
+        raise ValidationError("Bara ett år med status förslag kan beslutas.", code="not_proposal")
+    year = package_year.year
+    lines = list(package_year.package.lines.active_in(year).prefetch_related("labels"))
+    proposals = dict(
+        Amount.objects.filter(
+            line__package=package_year.package, year=year, kind=AmountKind.PROPOSAL
+        ).values_list("line_id", "amount")
     )
-    total = proposals.aggregate(total=Sum("amount"))["total"] or 0
-    ensure_sum_matches_frame(
-        total=total,
-        frame=package_year.frame,
-        unit=package_year.package.organisation.amount_unit,
-        refused=MARK_DECIDED,
+    decided = dict(proposals) if amounts is None else dict(amounts)
+    missing = {
+        f"line_{line.pk}": f"Ange beslutat belopp för {line.label_for(year)}."
+        for line in lines
+        if decided.get(line.pk) is None
+    }
+    if missing:
+        raise ValidationError(missing)
+    if set(decided) - {line.pk for line in lines}:
+        raise ValidationError("Beslutet gäller en budgetpost som inte finns det här året.")
+    errors = record_errors(record)
+    try:
+        ensure_sum_matches_frame(
+            total=sum(decided.values()),
+            frame=package_year.frame,
+            unit=package_year.package.organisation.amount_unit,
+            refused=MARK_DECIDED,
+        )
+    except ValidationError as error:
+        errors[NON_FIELD_ERRORS] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    decision = decision_record(
+        YearDecision,
+        package_year=package_year,
+        record=record,
+        changes=changed_amounts(
+            [(line.label_for(year), proposals.get(line.pk, 0), decided[line.pk]) for line in lines]
+        ),
+        by=by,
     )
     # One by one, so the history records each removed and added budget amount.
     for budget in Amount.objects.filter(
-        line__package=package_year.package, year=package_year.year, kind=AmountKind.BUDGET
+        line__package=package_year.package, year=year, kind=AmountKind.BUDGET
     ):
         budget.delete()
     bulk_create_with_history(
         [
-            Amount(
-                line_id=amount.line_id,
-                year=amount.year,
-                kind=AmountKind.BUDGET,
-                amount=amount.amount,
-            )
-            for amount in proposals
+            Amount(line_id=line_id, year=year, kind=AmountKind.BUDGET, amount=amount)
+            for line_id, amount in decided.items()
         ],
         Amount,
         default_user=by,
     )
     package_year.status = YearStatus.DECIDED
-    package_year.save(update_fields=["status"])
+    package_year.version += 1  # the row is locked above
+    package_year._change_reason = f"Beslutat: {decision}"
+    package_year.save(update_fields=["status", "version"])
+    return decision
+
+
+@transaction.atomic
+def package_year_reopen(*, package_year: PackageYear, reason: str, by) -> PackageYear:
+    """Reopen a decided year, for someone with the right to: the decision is kept, marked
+    reopened with who and why, and the year is a proposal again."""
+    ensure_may_reopen(by, "allocations.reopen_yeardecision")
+    package_year = PackageYear.objects.select_for_update().get(pk=package_year.pk)
+    if package_year.status != YearStatus.DECIDED:
+        raise ValidationError(
+            f"{package_year.package.name} {package_year.year} är inte beslutat.",
+            code="not_decided",
+        )
+    reason = reopen_reason(reason)
+    decision_reopen(
+        package_year.decisions.filter(reopened_at__isnull=True).first(), reason=reason, by=by
+    )
+    package_year.status = YearStatus.PROPOSAL
+    package_year.version += 1  # the row is locked above
+    package_year._change_reason = f"Återöppnat: {reason}"
+    package_year.save(update_fields=["status", "version"])
     return package_year
 
 

@@ -37,5 +37,6 @@ urlpatterns = [
         name="line-move",
     ),
     path("<int:pk>/ar/<int:year>/beslut/", views.year_decide, name="year-decide"),
+    path("<int:pk>/ar/<int:year>/ateroppna/", views.year_reopen, name="year-reopen"),
     path("<int:pk>/ar/<int:year>/<str:kind_slug>/", views.allocation_edit, name="allocation-edit"),
 ]

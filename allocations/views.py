@@ -20,9 +20,12 @@ from allocations.tables import MultiYearReviewTable, RecipientTable, YearReviewT
 from documents.selectors import document_of
 from trygghet.amounts import format_amount_with_unit
 from trygghet.exports import FORMATS, export_response
+from trygghet.forms import DecisionForm, ReopenForm
 
 VIEW = "allocations.view_package"
 EDIT = "allocations.change_amount"
+DECIDE = "allocations.add_yeardecision"
+REOPEN = "allocations.reopen_yeardecision"
 
 # URL slug -> amount kind that an official enters in the browser.
 ENTRY_KINDS = {"forslag": AmountKind.PROPOSAL, "utfall": AmountKind.OUTCOME}
@@ -101,6 +104,9 @@ def year_detail(request, pk: int, year: int):
             "recipient_table": recipient_table,
             "frame_message": frame_message,
             "can_edit": request.user.has_perm(EDIT),
+            "can_decide": request.user.has_perm(DECIDE),
+            "can_reopen": request.user.has_perm(REOPEN),
+            "decisions": selectors.decisions_of(package_year=package_year),
             "is_decided": package_year.is_decided,
             "is_finalised": is_finalised(package_year),
             "document": document_of(package_year),
@@ -475,18 +481,90 @@ def year_start(request, pk: int):
     )
 
 
-@require_POST
+def _decision_rows(package_year):
+    """(prefix, line id, label, proposed amount) of each line the decision distributes."""
+    lines, proposals = selectors.allocation_entry(
+        package_year=package_year, kind=AmountKind.PROPOSAL
+    )
+    year = package_year.year
+    return [("line", line.pk, line.label_for(year), proposals.get(line.pk)) for line in lines]
+
+
+@require_http_methods(["GET", "POST"])
 def year_decide(request, pk: int, year: int):
-    package_year = _editable_year(request, pk, year)
-    try:
-        services.package_year_decide(package_year=package_year, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            f"{package_year.package.name} {year} är markerat som beslutat: förslaget är årets "
-            "budget och året kan inte längre ändras.",
-        )
-    return redirect("allocations:year-detail", pk=pk, year=year)
+    """Record the decision on the year's proposal as the protocol states it."""
+    package_year = _package_year(request, pk, year, DECIDE)
+    package = package_year.package
+    unit = package.organisation.amount_unit
+    if package_year.status != YearStatus.PROPOSAL:
+        messages.error(request, "Bara ett år med status förslag kan beslutas.")
+        return redirect("allocations:year-detail", pk=pk, year=year)
+    rows = _decision_rows(package_year)
+    body = package_year.deciding_body.name if package_year.deciding_body else ""
+    form = DecisionForm(request.POST or None, rows=rows, unit=unit, initial={"body": body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.package_year_decide(
+                package_year=package_year,
+                record=form.record(),
+                amounts=form.amounts(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            how = (
+                "enligt förslaget"
+                if decision.followed_proposal
+                else f"med ändringar i {len(decision.changes)} poster"
+            )
+            messages.success(
+                request,
+                f"Beslutet är registrerat: {decision} ({how}). Det beslutade är årets budget "
+                "och året kan inte längre ändras.",
+            )
+            return redirect("allocations:year-detail", pk=pk, year=year)
+    return render(
+        request,
+        "allocations/year_decide.html",
+        {
+            "package_year": package_year,
+            "package": package,
+            "unit": unit,
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def year_reopen(request, pk: int, year: int):
+    """Reopen a decided year: a right of its own, with a reason that is kept."""
+    package_year = _package_year(request, pk, year, REOPEN)
+    if not package_year.is_decided:
+        messages.error(request, f"{package_year.package.name} {year} är inte beslutat.")
+        return redirect("allocations:year-detail", pk=pk, year=year)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.package_year_reopen(
+                package_year=package_year, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{package_year.package.name} {year} är återöppnat och har status förslag. "
+                "Beslutet och skälet finns kvar under Beslut.",
+            )
+            return redirect("allocations:year-detail", pk=pk, year=year)
+    return render(
+        request,
+        "allocations/year_reopen.html",
+        {
+            "package_year": package_year,
+            "package": package_year.package,
+            "decisions": selectors.decisions_of(package_year=package_year),
+            "form": form,
+        },
+    )

@@ -9,6 +9,7 @@ from applications.models import (
     CriterionAssessment,
     Evidence,
     Round,
+    RoundDecision,
 )
 
 
@@ -45,6 +46,28 @@ class RoundAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
     def year_shown(self, obj):
         return str(obj.year)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Decided only by recording the decision, reopened only with a recorded reason.
+        return ["status"] if obj is not None else []
+
+
+@admin.register(RoundDecision)
+class RoundDecisionAdmin(admin.ModelAdmin):
+    """Recorded decisions can be read here; they are written and reopened only in the app."""
+
+    list_display = ["round", "body", "decided_on", "paragraph", "outcome", "reopened_at"]
+    list_filter = ["outcome", "round__organisation"]
+    list_select_related = ["round"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
@@ -70,6 +93,8 @@ class ApplicationAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
     search_fields = ["title", "place", "committee__name"]
     list_select_related = ["committee", "round"]
     inlines = [EvidenceInline, CostItemInline, AttachmentInline]
+    # Granted only by the round's recorded decision.
+    readonly_fields = ["granted_amount"]
 
     def _round_of(self, obj):
         return obj.round

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from trygghet.models import (
     Committee,
     CommitteeKind,
+    Decision,
     FocusArea,
     Organisation,
     OrganisationScopedQuerySet,
@@ -97,6 +98,26 @@ class Round(models.Model):
         return self.status == RoundStatus.DECIDED
 
 
+class RoundDecision(Decision):
+    """The decision on a round's distribution; at most one is in force at a time."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="decisions", verbose_name="omgång"
+    )
+
+    class Meta(Decision.Meta):
+        verbose_name = "beslut om fördelning"
+        verbose_name_plural = "beslut om fördelning"
+        permissions = [("reopen_rounddecision", "Kan återöppna beslutade omgångar")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(reopened_at__isnull=True),
+                name="round_decision_one_in_force",
+            )
+        ]
+
+
 class Criterion(models.Model):
     """One published assessment criterion of a round."""
 
@@ -164,6 +185,8 @@ class Application(models.Model):
     )
     # Integer kronor; the cost items, when given, sum to it.
     applied_amount = models.BigIntegerField("sökt belopp (kr)")
+    # Integer kronor granted by the round's decision in force; empty until it is decided.
+    granted_amount = models.BigIntegerField("beviljat belopp (kr)", null=True, blank=True)
     contact_name = models.CharField("kontaktperson", max_length=200, blank=True)
     contact_email = models.EmailField("e-post", blank=True)
     contact_phone = models.CharField("telefon", max_length=40, blank=True)
@@ -183,6 +206,9 @@ class Application(models.Model):
     return_message = models.TextField("meddelande vid återsändning", blank=True)
     submitted_at = models.DateTimeField("inskickad", null=True, blank=True)
     created_at = models.DateTimeField("skapad", auto_now_add=True)
+    # One more on every save by a service: a form opened at an older version is refused
+    # instead of silently overwriting someone else's change (optimistic locking).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -195,7 +221,10 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(applied_amount__gte=0), name="application_applied_not_negative"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(granted_amount__gte=0), name="application_granted_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -317,6 +346,8 @@ class Assessment(models.Model):
         verbose_name="bedömd av",
     )
     assessed_at = models.DateTimeField("bedömd", null=True, blank=True)
+    # One more on every save, verdicts included: see Application.version.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords()
 

@@ -3,10 +3,10 @@ applications."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from applications.models import Application, ApplicationStatus, Round
+from applications.models import Application, ApplicationStatus, Round, RoundDecision
 
 # Applications the central office has received: drafts stay with the applicant.
 RECEIVED = Q(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED])
@@ -109,6 +109,7 @@ class Totals:
     count: int
     applied: int
     proposed: int
+    granted: int = 0
 
 
 def totals(queryset: QuerySet[Application]) -> Totals:
@@ -117,9 +118,23 @@ def totals(queryset: QuerySet[Application]) -> Totals:
         count=Count("pk"),
         applied=Sum("applied_amount"),
         proposed=Sum("assessment__proposed_amount"),
+        granted=Sum("granted_amount"),
     )
     return Totals(
-        count=result["count"], applied=result["applied"] or 0, proposed=result["proposed"] or 0
+        count=result["count"],
+        applied=result["applied"] or 0,
+        proposed=result["proposed"] or 0,
+        granted=result["granted"] or 0,
+    )
+
+
+def decisions_of(*, round_: Round) -> list[RoundDecision]:
+    """The round's recorded decisions, the one in force first, with who recorded and
+    reopened them (one query)."""
+    return list(
+        round_.decisions.select_related("recorded_by", "reopened_by").order_by(
+            F("reopened_at").desc(nulls_first=True), "-recorded_at"
+        )
     )
 
 
@@ -193,3 +208,21 @@ def criterion_verdicts(*, application: Application) -> dict[int, object]:
     if assessment is None:
         return {}
     return {item.criterion_id: item for item in assessment.criteria.all()}
+
+
+def application_for_history(*, user, pk: int) -> Application:
+    """An application the user may see, with what its Ändringshistorik reads (404 otherwise)."""
+    return get_object_or_404(
+        Application.objects.for_user(user).select_related("round__organisation", "committee"),
+        pk=pk,
+    )
+
+
+def decision_applications(*, round_: Round) -> list[Application]:
+    """The applications a round's decision covers: every one received, in overview order,
+    with committee and assessment (one query)."""
+    return list(
+        Application.objects.filter(RECEIVED, round=round_)
+        .select_related("committee", "assessment")
+        .order_by("committee__name", "title", "pk")
+    )

@@ -5,11 +5,13 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
+from applications.history import application_changes_since, assessment_changes_since
 from applications.models import (
     DEFAULT_CRITERIA,
     Application,
@@ -21,10 +23,22 @@ from applications.models import (
     CriterionAssessment,
     Evidence,
     Round,
+    RoundDecision,
     RoundStatus,
 )
 from applications.rules import ensure_assessment_valid, ensure_round_editable, ensure_round_open
+from applications.selectors import decision_applications
 from trygghet.amounts import format_amount_with_unit
+from trygghet.concurrency import concurrent_change
+from trygghet.decisions import (
+    DecisionRecord,
+    changed_amounts,
+    decision_record,
+    decision_reopen,
+    ensure_may_reopen,
+    record_errors,
+    reopen_reason,
+)
 from trygghet.models import CommitteeKind, Organisation
 
 # The order a round goes through; a step back is allowed until it is decided.
@@ -102,7 +116,101 @@ def round_set_status(*, round_: Round, status: str, by=None) -> Round:
             f"{round_.name} kan inte gå från {round_.get_status_display().lower()} till "
             f"{RoundStatus(status).label.lower()}."
         )
+    if status == RoundStatus.DECIDED:
+        raise ValidationError(
+            f"Registrera beslutet om {round_.name} med beslutande organ, datum och paragraf.",
+            code="decision_needed",
+        )
     round_.status = status
+    round_.save(update_fields=["status"])
+    return round_
+
+
+def proposed_amount(application: Application) -> int:
+    """What the central office proposed (0 when it has not assessed the application)."""
+    assessment = getattr(application, "assessment", None)
+    return assessment.proposed_amount if assessment else 0
+
+
+@transaction.atomic
+def round_decide(
+    *, round_: Round, record: DecisionRecord, granted: dict[int, int] | None = None, by=None
+) -> RoundDecision:
+    """Record the decision on a round's distribution: each received application is granted
+    the proposed amount unless `granted` (by application id) says otherwise, and the round
+    locks."""
+    round_ = Round.objects.select_for_update().select_related("organisation").get(pk=round_.pk)
+    if round_.status != RoundStatus.PROPOSAL:
+        raise ValidationError(
+            "Bara en omgång med status förslag kan beslutas.", code="not_proposal"
+        )
+    unit = round_.organisation.amount_unit
+    applications = decision_applications(round_=round_)
+    proposed = {application.pk: proposed_amount(application) for application in applications}
+    decided = dict(proposed) if granted is None else dict(granted)
+    if set(decided) - set(proposed):
+        raise ValidationError("Beslutet gäller en ansökan som inte hör till omgången.")
+    errors = record_errors(record)
+    for application in applications:
+        amount = decided.get(application.pk)
+        if amount is None:
+            errors[f"application_{application.pk}"] = "Ange beviljat belopp (0 om inget beviljas)."
+        elif amount > application.applied_amount:
+            errors[f"application_{application.pk}"] = (
+                "Beviljat belopp kan inte vara mer än det sökta, "
+                f"{format_amount_with_unit(application.applied_amount, unit)}."
+            )
+    total = sum(amount or 0 for amount in decided.values())
+    if total > round_.frame:
+        errors[NON_FIELD_ERRORS] = (
+            f"Beviljat totalt {format_amount_with_unit(total, unit)} överskrider ramen "
+            f"{format_amount_with_unit(round_.frame, unit)} med "
+            f"{format_amount_with_unit(total - round_.frame, unit)}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    decision = decision_record(
+        RoundDecision,
+        round=round_,
+        record=record,
+        changes=changed_amounts(
+            [
+                (
+                    f"{application.committee.name}: {application.title}",
+                    proposed[application.pk],
+                    decided[application.pk],
+                )
+                for application in applications
+            ]
+        ),
+        by=by,
+    )
+    for application in applications:
+        application.granted_amount = decided[application.pk]
+    bulk_update_with_history(applications, Application, ["granted_amount"], default_user=by)
+    round_.status = RoundStatus.DECIDED
+    round_._change_reason = f"Beslutat: {decision}"
+    round_.save(update_fields=["status"])
+    return decision
+
+
+@transaction.atomic
+def round_reopen(*, round_: Round, reason: str, by) -> Round:
+    """Reopen a decided round, for someone with the right to: the decision is kept, marked
+    reopened with who and why; the granted amounts are cleared and the round is a proposal
+    again."""
+    ensure_may_reopen(by, "applications.reopen_rounddecision")
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.DECIDED:
+        raise ValidationError(f"{round_.name} är inte beslutad.", code="not_decided")
+    reason = reopen_reason(reason)
+    decision_reopen(round_.decisions.filter(reopened_at__isnull=True).first(), reason=reason, by=by)
+    granted = list(round_.applications.filter(granted_amount__isnull=False))
+    for application in granted:
+        application.granted_amount = None
+    bulk_update_with_history(granted, Application, ["granted_amount"], default_user=by)
+    round_.status = RoundStatus.PROPOSAL
+    round_._change_reason = f"Återöppnad: {reason}"
     round_.save(update_fields=["status"])
     return round_
 
@@ -138,9 +246,18 @@ def _ensure_applicant_may_edit(application: Application, by) -> None:
 
 @transaction.atomic
 def application_save(
-    *, round_: Round, committee, content: ApplicationContent, application=None, by=None
+    *,
+    round_: Round,
+    committee,
+    content: ApplicationContent,
+    application=None,
+    expected_version: int | None = None,
+    by=None,
 ) -> Application:
-    """Create or change a draft (or returned) application with its costs and evidence."""
+    """Create or change a draft (or returned) application with its costs and evidence.
+
+    With `expected_version`, a change based on an older version is refused (ConcurrentChange).
+    """
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     ensure_round_editable(round_)
     if application is None:
@@ -150,6 +267,8 @@ def application_save(
     else:
         application = Application.objects.select_for_update().get(pk=application.pk)
         _ensure_applicant_may_edit(application, by)
+        _ensure_application_version(application, expected_version)
+        application.version += 1
     if content.costs:
         total = sum(amount for _, amount in content.costs)
         if total != content.applied_amount:
@@ -218,12 +337,15 @@ def submission_errors(application: Application) -> list[str]:
 
 
 @transaction.atomic
-def application_submit(*, application: Application, by=None) -> Application:
+def application_submit(
+    *, application: Application, expected_version: int | None = None, by=None
+) -> Application:
     """Send a draft or returned application to the central office; it is then read-only."""
     application = (
         Application.objects.select_for_update().select_related("round").get(pk=application.pk)
     )
     _ensure_applicant_may_edit(application, by)
+    _ensure_application_version(application, expected_version)
     if application.status == ApplicationStatus.RETURNED:
         # The central office asked for the completion, so it may come back after closing.
         ensure_round_editable(application.round)
@@ -236,25 +358,43 @@ def application_submit(*, application: Application, by=None) -> Application:
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     application.return_message = ""
-    application.save(update_fields=["status", "submitted_at", "return_message"])
+    application.version += 1
+    application.save(update_fields=["status", "submitted_at", "return_message", "version"])
     return application
 
 
 @transaction.atomic
-def application_return(*, application: Application, message: str, by=None) -> Application:
+def application_return(
+    *, application: Application, message: str, expected_version: int | None = None, by=None
+) -> Application:
     """The central office sends a submitted application back for completion."""
     application = (
-        Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+        Application.objects.select_for_update()
+        .select_related("round__organisation")
+        .get(pk=application.pk)
     )
     ensure_round_editable(application.round)
+    # Before the status: whoever returned or resubmitted it meanwhile is worth naming.
+    _ensure_application_version(application, expected_version)
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError("Bara en inskickad ansökan kan återsändas.")
     if not message.strip():
         raise ValidationError({"message": "Skriv vad som behöver kompletteras."})
     application.status = ApplicationStatus.RETURNED
     application.return_message = message.strip()
-    application.save(update_fields=["status", "return_message"])
+    application.version += 1
+    application.save(update_fields=["status", "return_message", "version"])
     return application
+
+
+def _ensure_application_version(application: Application, expected_version: int | None) -> None:
+    """Refuse a change based on an older version, saying who saved since and what changed."""
+    if expected_version is None or application.version == expected_version:
+        return
+    who, changes = application_changes_since(application=application, version=expected_version)
+    raise concurrent_change(
+        subject=f"ansökan ”{application.title}”", who=who, changes=changes, what="ansökan"
+    )
 
 
 @transaction.atomic
@@ -264,10 +404,14 @@ def assessment_save(
     proposed_amount: int | None,
     motivation: str,
     verdicts: dict[int, tuple[str, str]],
+    expected_version: int | None = None,
     by=None,
 ) -> Assessment:
     """Store the assessment of one application: verdict and comment per criterion, the
-    proposed amount and its motivation. Touches no other application."""
+    proposed amount and its motivation. Touches no other application.
+
+    `expected_version` is the version the form showed (0: not yet assessed); a save based on
+    an older one is refused (ConcurrentChange)."""
     application = (
         Application.objects.select_for_update()
         .select_related("round__organisation")
@@ -277,15 +421,27 @@ def assessment_save(
     ensure_round_editable(round_)
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError("Bara en inskickad ansökan kan bedömas.")
+    # The application's lock above serialises every save of its assessment.
+    assessment = Assessment.objects.filter(application=application).first()
+    current_version = assessment.version if assessment else 0
+    if expected_version is not None and expected_version != current_version:
+        who, changes = assessment_changes_since(assessment=assessment, version=expected_version)
+        raise concurrent_change(
+            subject=f"bedömningen av ”{application.title}”",
+            who=who,
+            changes=changes,
+            what="bedömningen",
+        )
     ensure_assessment_valid(
         applied=application.applied_amount,
         proposed=proposed_amount,
         motivation=motivation,
         unit=round_.organisation.amount_unit,
     )
-    assessment, _ = Assessment.objects.select_for_update().get_or_create(
-        application=application, defaults={"proposed_amount": proposed_amount}
-    )
+    if assessment is None:
+        assessment = Assessment(application=application)
+    else:
+        assessment.version += 1
     assessment.proposed_amount = proposed_amount
     assessment.motivation = motivation.strip()
     assessment.assessor = by

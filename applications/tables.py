@@ -26,7 +26,7 @@ class ApplicationOverviewTable(BaseTable):
         orderable = True
         per_page = 50
 
-    def __init__(self, data, *, unit: str, totals: Totals, **kwargs):
+    def __init__(self, data, *, unit: str, totals: Totals, decided: bool = False, **kwargs):
         extra_columns = [
             (
                 "applied_amount",
@@ -44,6 +44,15 @@ class ApplicationOverviewTable(BaseTable):
                 ),
             ),
         ]
+        if decided:
+            extra_columns.append(
+                (
+                    "granted_amount",
+                    AmountColumn(
+                        verbose_name="Beviljat", unit=unit, total=totals.granted, default="–"
+                    ),
+                )
+            )
         super().__init__(data, extra_columns=extra_columns, **kwargs)
         self.caption = (
             f"Inkomna ansökningar, belopp i {unit}. Summan gäller de {totals.count} som visas."

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from applications import selectors, services
+from applications import history, selectors, services
 from applications.forms import (
     ApplicationForm,
     AssessmentForm,
@@ -17,18 +17,22 @@ from applications.forms import (
     RoundForm,
     unit_formset,
 )
-from applications.models import Application, Attachment, Round, RoundStatus
+from applications.models import Application, Assessment, Attachment, Round, RoundStatus
 from applications.services import ROUND_FLOW, ApplicationContent
 from applications.summary import round_summary_sentences
 from applications.tables import AppendixTable, ApplicationOverviewTable, GroupSumTable
 from documents.selectors import document_of
 from trygghet.amounts import format_amount
+from trygghet.concurrency import ConcurrentChange, rebase_form
 from trygghet.exports import FORMATS, export_response
+from trygghet.forms import DecisionForm, ReopenForm
 
 VIEW_ROUND = "applications.view_round"
 EDIT_ROUND = "applications.change_round"
 ASSESS = "applications.change_assessment"
 APPLY = "applications.add_application"
+DECIDE_ROUND = "applications.add_rounddecision"
+REOPEN_ROUND = "applications.reopen_rounddecision"
 
 
 def _require(request, permission: str) -> None:
@@ -49,6 +53,14 @@ def _is_applicant(user) -> bool:
     return bool(user.committee_id) and not user.is_superuser
 
 
+def _posted_version(request) -> int | None:
+    """The version a one-button form (submit) was shown at, if it sent one."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
 @require_GET
 def round_detail(request, pk: int):
     round_ = selectors.round_for_user(user=request.user, pk=pk)
@@ -59,7 +71,9 @@ def round_detail(request, pk: int):
     filter_form = OverviewFilterForm(request.GET or None, round_=round_)
     shown = selectors.overview_applications(round_=round_, filters=filter_form.filters())
     shown_totals = selectors.totals(shown)
-    table = ApplicationOverviewTable(shown, unit=unit, totals=shown_totals)
+    table = ApplicationOverviewTable(
+        shown, unit=unit, totals=shown_totals, decided=round_.is_decided
+    )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     summary = selectors.round_summary(round_=round_)
     round_totals = selectors.Totals(
@@ -92,6 +106,10 @@ def round_detail(request, pk: int):
                 totals=round_totals,
             ),
             "can_edit": request.user.has_perm(EDIT_ROUND) and not round_.is_decided,
+            "can_decide": request.user.has_perm(DECIDE_ROUND),
+            "can_reopen": request.user.has_perm(REOPEN_ROUND),
+            "decisions": selectors.decisions_of(round_=round_),
+            "is_decided": round_.is_decided,
             "next_status": _neighbour_status(round_, 1),
             "previous_status": _neighbour_status(round_, -1),
             "query": request.GET.urlencode(),
@@ -229,6 +247,80 @@ def round_status(request, pk: int):
     return redirect("applications:round-detail", pk=pk)
 
 
+@require_http_methods(["GET", "POST"])
+def round_decide(request, pk: int):
+    """Record the decision on the round's distribution as the protocol states it."""
+    round_ = selectors.round_for_user(user=request.user, pk=pk)
+    _require(request, DECIDE_ROUND)
+    if round_.status != RoundStatus.PROPOSAL:
+        messages.error(request, "Bara en omgång med status förslag kan beslutas.")
+        return redirect("applications:round-detail", pk=pk)
+    unit = round_.organisation.amount_unit
+    applications = selectors.decision_applications(round_=round_)
+    rows = [
+        ("application", application.pk, application.title, services.proposed_amount(application))
+        for application in applications
+    ]
+    body = round_.deciding_body.name if round_.deciding_body else ""
+    form = DecisionForm(request.POST or None, rows=rows, unit=unit, initial={"body": body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.round_decide(
+                round_=round_, record=form.record(), granted=form.amounts(), by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            how = (
+                "enligt förslaget"
+                if decision.followed_proposal
+                else f"med ändringar för {len(decision.changes)} ansökningar"
+            )
+            messages.success(
+                request,
+                f"Beslutet är registrerat: {decision} ({how}). De beviljade beloppen syns i "
+                "översikten och omgången kan inte längre ändras.",
+            )
+            return redirect("applications:round-detail", pk=pk)
+    return render(
+        request,
+        "applications/round_decide.html",
+        {
+            "round": round_,
+            "unit": unit,
+            "form": form,
+            "rows": zip(applications, form.rows, strict=True),
+            "proposed_total": sum(proposed or 0 for *_, proposed in rows),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_reopen(request, pk: int):
+    """Reopen a decided round: a right of its own, with a reason that is kept."""
+    round_ = selectors.round_for_user(user=request.user, pk=pk)
+    _require(request, REOPEN_ROUND)
+    if not round_.is_decided:
+        messages.error(request, f"{round_.name} är inte beslutad.")
+        return redirect("applications:round-detail", pk=pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_reopen(
+                round_=round_, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{round_.name} är återöppnad och har status förslag. Beslutet och skälet finns "
+                "kvar under Beslut.",
+            )
+            return redirect("applications:round-detail", pk=pk)
+    return render(request, "applications/round_reopen.html", {"round": round_, "form": form})
+
+
 def _application_forms(request, round_, committee, application=None):
     unit = round_.organisation.amount_unit
     data = request.POST if request.method == "POST" else None
@@ -253,6 +345,7 @@ def _application_forms(request, round_, committee, application=None):
             )
         }
         initial["consulted"] = {True: "ja", False: "nej"}.get(application.consulted, "")
+        initial["version"] = application.version
         costs = [
             {"description": c.description, "amount": c.amount} for c in application.costs.all()
         ]
@@ -335,8 +428,12 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
                 committee=committee,
                 content=_content(form, cost_formset, evidence_formset),
                 application=application,
+                expected_version=form.cleaned_data["version"] if application else None,
                 by=request.user,
             )
+        except ConcurrentChange as error:
+            application.refresh_from_db(fields=["version"])
+            form = rebase_form(form, version=application.version, error=error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -369,6 +466,10 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
 def application_detail(request, pk: int):
     application = selectors.application_for_user(user=request.user, pk=pk)
     _require(request, "applications.view_application")
+    return _application_page(request, application)
+
+
+def _application_page(request, application, return_form=None):
     round_ = application.round
     unit = round_.organisation.amount_unit
     is_applicant = _is_applicant(request.user)
@@ -392,8 +493,29 @@ def application_detail(request, pk: int):
             "can_assess": request.user.has_perm(ASSESS)
             and application.status == "inskickad"
             and not round_.is_decided,
-            "return_form": ReturnForm(),
+            "return_form": return_form or ReturnForm(initial={"version": application.version}),
             "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@require_GET
+def application_history(request, pk: int):
+    """The application's Ändringshistorik; an applicant sees the central office's assessment
+    in it only once the round is decided, as on the rest of their pages."""
+    application = selectors.application_for_history(user=request.user, pk=pk)
+    _require(request, "applications.view_application")
+    with_assessment = not _is_applicant(request.user) or application.round.is_decided
+    return render(
+        request,
+        "applications/application_history.html",
+        {
+            "application": application,
+            "round": application.round,
+            "with_assessment": with_assessment,
+            "entries": history.application_history(
+                application=application, with_assessment=with_assessment
+            ),
         },
     )
 
@@ -405,7 +527,11 @@ def application_submit(request, pk: int):
     if not _is_applicant(request.user):
         raise PermissionDenied
     try:
-        services.application_submit(application=application, by=request.user)
+        services.application_submit(
+            application=application,
+            expected_version=_posted_version(request),
+            by=request.user,
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -426,8 +552,15 @@ def application_return(request, pk: int):
     if form.is_valid():
         try:
             services.application_return(
-                application=application, message=form.cleaned_data["message"], by=request.user
+                application=application,
+                message=form.cleaned_data["message"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
             )
+        except ConcurrentChange as error:
+            application = selectors.application_for_user(user=request.user, pk=pk)
+            form = rebase_form(form, version=application.version, error=error)
+            return _application_page(request, application, return_form=form)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -453,9 +586,10 @@ def application_assess(request, pk: int):
         return redirect("applications:application-detail", pk=pk)
     verdicts = selectors.criterion_verdicts(application=application)
     assessment = getattr(application, "assessment", None)
-    initial = {}
+    initial = {"version": 0}
     if assessment is not None:
         initial = {
+            "version": assessment.version,
             "proposed_amount": assessment.proposed_amount,
             "motivation": assessment.motivation,
         }
@@ -472,8 +606,12 @@ def application_assess(request, pk: int):
                 proposed_amount=form.cleaned_data["proposed_amount"],
                 motivation=form.cleaned_data["motivation"],
                 verdicts=form.verdicts(),
+                expected_version=form.cleaned_data["version"],
                 by=request.user,
             )
+        except ConcurrentChange as error:
+            saved = Assessment.objects.filter(application=application).first()
+            form = rebase_form(form, version=saved.version if saved else 0, error=error)
         except ValidationError as error:
             _add_errors(form, error)
         else:

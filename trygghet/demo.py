@@ -185,9 +185,9 @@ def _load_user(data: dict) -> DemoUser:
     user.set_password(DEMO_PASSWORD)
     user.full_clean()
     user.save()
-    role = "Administratör" if superuser else data["role"]
-    if not superuser:
-        user.groups.set([Group.objects.get(name=data["role"])])
+    roles = [] if superuser else data.get("roles", [data.get("role")])
+    user.groups.set(Group.objects.filter(name__in=roles))
+    role = "Administratör" if superuser else ", ".join(roles)
     return DemoUser(
         username=user.username,
         organisation=organisation.name if organisation else "alla",

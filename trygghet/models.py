@@ -271,3 +271,62 @@ class FocusArea(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DecisionOutcome(models.TextChoices):
+    FOLLOWED = "enligt_forslag", "Enligt förslaget"
+    CHANGED = "andrat", "Med ändringar"
+
+
+class Decision(models.Model):
+    """What a body decided on a proposal, as written in its protocol: who, when, which §,
+    and whether the proposal was followed or changed. A reopened decision is kept, with
+    who reopened it and why, so the record of every decision survives."""
+
+    body = models.CharField("beslutande organ", max_length=200)
+    decided_on = models.DateField("beslutsdatum")
+    paragraph = models.CharField("paragraf", max_length=20, help_text="Till exempel § 241.")
+    protocol_reference = models.CharField(
+        "protokoll",
+        max_length=200,
+        blank=True,
+        help_text="Protokollets beteckning eller diarienummer, t.ex. KS 2024-03-25.",
+    )
+    outcome = models.CharField("beslutet", max_length=20, choices=DecisionOutcome.choices)
+    # [{"label": str, "proposed": int, "decided": int}] in integer kronor: the amounts the
+    # decision changed, kept as decided even if lines are renamed or amounts later change.
+    changes = models.JSONField("ändrade belopp", default=list, blank=True)
+    note = models.TextField("kommentar", blank=True)
+    recorded_by = models.ForeignKey(
+        "trygghet.User",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="registrerat av",
+    )
+    recorded_at = models.DateTimeField("registrerat", auto_now_add=True)
+    reopened_at = models.DateTimeField("återöppnat", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        "trygghet.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="återöppnat av",
+    )
+    reopen_reason = models.TextField("skäl för återöppning", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.body} {self.decided_on:%Y-%m-%d} {self.paragraph}"
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.reopened_at is None
+
+    @property
+    def followed_proposal(self) -> bool:
+        return self.outcome == DecisionOutcome.FOLLOWED

@@ -9,6 +9,8 @@ from django.apps import apps as global_apps
 OFFICIAL = "Handläggare"
 MEMBER = "Ledamot"
 APPLICANT = "Sökande"
+# Given alongside Handläggare to those who may reopen a recorded decision.
+DECISION_OWNER = "Beslutsansvarig"
 
 _VIEW = ("view",)
 _EDIT = ("view", "add", "change", "delete")
@@ -35,6 +37,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "applications.criterionassessment": _EDIT,
         "documents.decisiondocument": ("view", "add", "change"),
         "documents.documentversion": ("view", "add"),
+        "allocations.yeardecision": ("view", "add"),
+        "applications.rounddecision": ("view", "add"),
+    },
+    DECISION_OWNER: {
+        "allocations.yeardecision": ("view", "reopen"),
+        "applications.rounddecision": ("view", "reopen"),
     },
     MEMBER: {
         "trygghet.organisation": _VIEW,
@@ -53,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "applications.criterionassessment": _VIEW,
         "documents.decisiondocument": _VIEW,
         "documents.documentversion": _VIEW,
+        "allocations.yeardecision": _VIEW,
+        "applications.rounddecision": _VIEW,
     },
     APPLICANT: {
         "trygghet.organisation": _VIEW,

@@ -106,3 +106,18 @@ def test_admin_refuses_to_change_a_year_finalised_in_a_decision_document(client,
     client.post(url, {"package": year.package_id, "year": 2024, "frame": 1, "status": "utkast"})
     year.refresh_from_db()
     assert year.frame == 5_000_000
+
+
+def test_admin_cannot_decide_or_forge_a_decision(client, demo):
+    """Status is set only by recording or reopening a decision, never in the admin."""
+    client.force_login(User.objects.get(username="admin"))
+    proposal = PackageYear.objects.get(package__name="Trygghetspaketet", year=2024)
+    url = reverse("admin:allocations_packageyear_change", args=[proposal.pk])
+    client.post(
+        url,
+        {"package": proposal.package_id, "year": 2024, "frame": 5_000_000, "status": "beslutad"},
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == "forslag"
+    assert client.get(reverse("admin:allocations_yeardecision_add")).status_code == 403
+    assert client.get(reverse("admin:allocations_yeardecision_changelist")).status_code == 200

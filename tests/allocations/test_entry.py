@@ -169,27 +169,6 @@ def test_a_member_cannot_post_and_nothing_is_saved(client, demo):
     assert proposals(package) == before
 
 
-def test_deciding_a_proposal_off_the_frame_says_so(client, demo):
-    package = nacka(client)
-    PackageYear.objects.filter(package=package, year=2024).update(frame=6_000_000)
-    response = client.post(reverse("allocations:year-decide", args=[package.pk, 2024]), follow=True)
-    assert (
-        "Summan 5,0 mkr understiger ramen 6,0 mkr med 1,0 mkr. Året kan inte markeras som beslutat"
-        in plain(response.text)
-    )
-    assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.PROPOSAL
-
-
-def test_deciding_makes_the_proposal_the_budget_and_locks_the_year(client, demo):
-    package = nacka(client)
-    response = client.post(reverse("allocations:year-decide", args=[package.pk, 2024]), follow=True)
-    assert "är markerat som beslutat" in response.text
-    budget = Amount.objects.filter(line__package=package, year=2024, kind=AmountKind.BUDGET)
-    assert sorted(budget.values_list("amount", flat=True)) == sorted(proposals(package).values())
-    assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.DECIDED
-    assert "är beslutat" in client.get(proposal_url(package), follow=True).text
-
-
 @pytest.mark.parametrize(("lines", "years"), [(6, 3), (60, 10)])
 def test_entry_form_queries_are_constant(client, db, django_assert_num_queries, lines, years):
     """Prevents one query per line (its label history or its amount) on the entry form."""

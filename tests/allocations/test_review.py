@@ -1,15 +1,18 @@
 """The tables a committee reviews show the seeds' numbers, and export them exactly."""
 
 import csv
+import datetime
 import io
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from allocations.models import PackageYear
+from allocations.models import PackageYear, YearDecision
 from tests.allocations.helpers import nacka, plain, xlsx_rows
 from tests.conftest import make_organisation, make_package, make_user
+from trygghet.models import DecisionOutcome
 
 SEED_2024 = [
     # line, Förslag 2024, Utfall 2023, Budget 2023 (000_…)
@@ -259,13 +262,28 @@ def test_applicant_may_not_read_packages(client, demo):
 
 @pytest.mark.parametrize(("lines", "years"), [(6, 3), (60, 10)])
 def test_year_page_queries_are_constant(client, db, django_assert_num_queries, lines, years):
-    """Prevents one query per line (amounts, labels) or per table column on the year page."""
+    """Prevents one query per line (amounts, labels), per table column, or per recorded
+    decision (who recorded and reopened it) on the year page."""
     organisation = make_organisation()
     package = make_package(organisation, lines=lines, years=range(2024 - years + 1, 2025))
-    client.force_login(make_user(organisation))
+    user = make_user(organisation)
+    package_year = package.years.get(year=2024)
+    for number in range(years):  # as many reopened decisions as years
+        YearDecision.objects.create(
+            package_year=package_year,
+            body="Kommunstyrelsen",
+            decided_on=datetime.date(2024, 1, 1),
+            paragraph=f"§ {number}",
+            outcome=DecisionOutcome.FOLLOWED,
+            recorded_by=user,
+            reopened_by=user,
+            reopened_at=timezone.now(),
+            reopen_reason="Rättelse av belopp",
+        )
+    client.force_login(user)
     # session, user, 2 × permissions, year, lines, labels, amounts, totals, recipients,
-    # finalised document?
-    with django_assert_num_queries(11):
+    # finalised document?, decisions
+    with django_assert_num_queries(12):
         response = client.get(reverse("allocations:year-detail", args=[package.pk, 2024]))
     assert response.status_code == 200
 

@@ -1,15 +1,18 @@
 """The round overview an official and a committee member read."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from applications.models import Round, RoundStatus
+from applications.models import Round, RoundDecision, RoundStatus
 from tests.allocations.helpers import plain, xlsx_rows
 from tests.conftest import make_organisation, make_round, make_user
 from trygghet import roles
+from trygghet.models import DecisionOutcome
 
 
 @pytest.fixture
@@ -122,9 +125,9 @@ def test_status_moves_one_step_and_a_decided_round_is_read_only(client, stockhol
     url = reverse("applications:round-status", args=[round_.pk])
     response = client.post(url, {"status": "oppen"}, follow=True)
     assert "kan inte gå från förslag till öppen för ansökningar" in response.text
-    client.post(url, {"status": "beslutad"})
-    round_.refresh_from_db()
-    assert round_.status == RoundStatus.DECIDED
+    response = client.post(url, {"status": "beslutad"}, follow=True)
+    assert "Registrera beslutet om" in response.text  # deciding records the protocol
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.DECIDED)
     response = client.post(url, {"status": "forslag"}, follow=True)
     assert "är beslutad och kan inte ändras" in response.text
     response = client.get(reverse("applications:round-edit", args=[round_.pk]), follow=True)
@@ -144,14 +147,32 @@ def test_a_member_cannot_change_a_round(client, stockholm):
 
 @pytest.mark.parametrize("applications", [10, 500])
 def test_overview_queries_are_constant(client, stockholm, django_assert_num_queries, applications):
-    """Prevents one query per application (committee, focus area, assessment) or per
-    group in the per-committee and per-focus-area sums."""
-    round_ = make_round(stockholm, applications=applications, assessed=applications // 2)
-    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    """Prevents one query per application (committee, focus area, assessment), per
+    group in the per-committee and per-focus-area sums, or per recorded decision."""
+    round_ = make_round(
+        stockholm,
+        applications=applications,
+        assessed=applications // 2,
+        status=RoundStatus.DECIDED,
+    )
+    user = make_user(stockholm, role=roles.OFFICIAL)
+    for number in range(applications // 10):  # reopened decisions, then the one in force
+        RoundDecision.objects.create(
+            round=round_,
+            body="Kommunstyrelsen",
+            decided_on=datetime.date(2024, 4, 17),
+            paragraph=f"§ {number}",
+            outcome=DecisionOutcome.FOLLOWED,
+            recorded_by=user,
+            reopened_by=user if number else None,
+            reopened_at=timezone.now() if number else None,
+        )
+    client.force_login(user)
     url = reverse("applications:round-detail", args=[round_.pk])
     # session, user, round, criteria, 2 × permissions, filter choices (committees, focus
-    # areas), page count, page of applications, shown totals, summary, 2 × group sums
-    with django_assert_num_queries(14):
+    # areas), page count, page of applications, shown totals, summary, 2 × group sums,
+    # decisions
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
 
