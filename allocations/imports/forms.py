@@ -43,6 +43,7 @@ class _AccessibleErrorsMixin:
             if self.fields[name].help_text:
                 described_by.append(f"{bound.auto_id}_helptext")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
             widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
