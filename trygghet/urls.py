@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
     path("paket/", include("allocations.urls")),
     path("", include("applications.urls")),
     path("dokument/", include("documents.urls")),

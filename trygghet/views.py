@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -26,4 +28,15 @@ def organisation_detail(request, pk: int):
         request,
         "trygghet/organisation_detail.html",
         {"organisation": organisation, "committee_kinds": kinds},
+    )
+
+
+@login_not_required
+@require_GET
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse) that DOS-lagen requires."""
+    return render(
+        request,
+        "trygghet/accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
     )

@@ -29,4 +29,35 @@
   // After a failed save, move focus to the summary of errors so it is read out first.
   var summary = document.getElementById("formularfel");
   if (summary) summary.focus();
+  // A table wider than the screen scrolls inside its .table-responsive wrapper; a keyboard
+  // user scrolls it by focusing the wrapper (WCAG 2.1.1). Only wrappers that do scroll
+  // become a named tab stop. Wrappers whose template sets tabindex itself are left alone.
+  function scrollableTables() {
+    var wrappers = document.querySelectorAll(".table-responsive");
+    Array.prototype.forEach.call(wrappers, function (wrapper) {
+      var automatic = wrapper.hasAttribute("data-scroll-region");
+      if (wrapper.hasAttribute("tabindex") && !automatic) return;
+      if (wrapper.scrollWidth > wrapper.clientWidth) {
+        var caption = wrapper.querySelector("caption");
+        wrapper.setAttribute("data-scroll-region", "");
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tabell");
+      } else if (automatic) {
+        ["data-scroll-region", "tabindex", "role", "aria-label"].forEach(function (name) {
+          wrapper.removeAttribute(name);
+        });
+      }
+    });
+  }
+  scrollableTables();
+  var resizing = false;
+  window.addEventListener("resize", function () {
+    if (resizing) return;
+    resizing = true;
+    window.requestAnimationFrame(function () {
+      resizing = false;
+      scrollableTables();
+    });
+  });
 })();
