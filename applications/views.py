@@ -181,15 +181,16 @@ def round_export(request, pk: int, table_name: str, export_format: str):
 
 @require_http_methods(["GET", "POST"])
 def round_edit(request, pk: int | None = None):
-    _require(request, EDIT_ROUND)
     organisation = request.user.organisation
     round_ = None
     if pk is not None:
+        # Looked up first: another organisation's round is a 404 for everyone.
         round_ = selectors.round_for_user(user=request.user, pk=pk)
         organisation = round_.organisation
-        if round_.is_decided:
-            messages.error(request, f"{round_.name} är beslutad och kan inte ändras.")
-            return redirect("applications:round-detail", pk=round_.pk)
+    _require(request, EDIT_ROUND)
+    if round_ is not None and round_.is_decided:
+        messages.error(request, f"{round_.name} är beslutad och kan inte ändras.")
+        return redirect("applications:round-detail", pk=round_.pk)
     if organisation is None:
         raise PermissionDenied
     initial = {"criteria": "\n".join(services.DEFAULT_CRITERIA)}
@@ -404,7 +405,9 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
         application = selectors.application_for_user(user=request.user, pk=pk)
         round_ = application.round
         _require(request, "applications.change_application")
-        if not _is_applicant(request.user) or not application.is_editable_by_applicant:
+        if not _is_applicant(request.user):
+            raise PermissionDenied  # officials assess and return; only applicants write
+        if not application.is_editable_by_applicant:
             messages.error(request, "Ansökan är inskickad och kan inte ändras.")
             return redirect("applications:application-detail", pk=application.pk)
     else:
@@ -656,7 +659,7 @@ def attachment_download(request, pk: int):
         pk=pk,
         application__in=Application.objects.for_user(request.user),
     )
-    _require(request, "applications.view_application")
+    _require(request, "applications.view_attachment")
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

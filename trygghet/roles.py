@@ -57,6 +57,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "applications.round": _VIEW,
         "applications.criterion": _VIEW,
         "applications.application": _VIEW,
+        # Members review the applications whole, cost items and attachments included.
+        "applications.evidence": _VIEW,
+        "applications.costitem": _VIEW,
+        "applications.attachment": _VIEW,
         "applications.assessment": _VIEW,
         "applications.criterionassessment": _VIEW,
         "documents.decisiondocument": _VIEW,
