@@ -32,10 +32,12 @@ test: install
 	@scripts/ensure-system-packages --browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (not part of make test): document rendering and download times.
+# Benchmarks (not part of make test): document rendering and download times, and the main
+# pages at municipal scale on PostgreSQL (its own database trygghet_bench; needs wrk).
 bench: install
 	$(BIN)/python bench/decision_documents.py
 	$(BIN)/python bench/render_documents.py
+	$(BIN)/python bench/scale.py
 
 lint: install
 	$(BIN)/ruff check .
