@@ -7,6 +7,7 @@ from `value()` so no HTML and no rounding reach CSV/XLSX.
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from trygghet.amounts import format_amount
@@ -23,6 +24,13 @@ class BaseTable(tables.Table):
     """Set `caption` to describe the table to screen-reader users (and in print)."""
 
     caption = ""
+
+    @cached_property
+    def cell_attrs(self) -> dict[str, str]:
+        """Each column's cell attributes, rendered once per table rather than once per cell
+        (a quarter of a 50-row table's rendering time). No column of the project computes
+        its cell attributes from the row; row attributes (row_attrs) still can."""
+        return {column.name: column.attrs["td"].as_html() for column in self.columns}
 
     class Meta:
         template_name = "django_tables2/trygghet.html"
