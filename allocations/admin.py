@@ -14,6 +14,7 @@ from allocations.models import (
     YearDecision,
 )
 from allocations.rules import amount_is_locked, is_finalised, locked_years
+from trygghet.admin import RecordOnlyAdmin
 
 LOCKED_MESSAGE = "{year} är {reason}: förslag och budget kan inte ändras."
 
@@ -108,22 +109,13 @@ class PackageYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearDecision)
-class YearDecisionAdmin(admin.ModelAdmin):
+class YearDecisionAdmin(RecordOnlyAdmin):
     """Recorded decisions can be read here; they are written and reopened only in the app,
     where the rules and the reason are enforced."""
 
     list_display = ["package_year", "body", "decided_on", "paragraph", "outcome", "reopened_at"]
     list_filter = ["outcome", "package_year__package__organisation"]
     list_select_related = ["package_year__package"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BudgetLineLabelInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from applications.models import (
     Round,
     RoundDecision,
 )
+from trygghet.admin import RecordOnlyAdmin
 
 
 class ReadOnlyWhenDecidedMixin:
@@ -52,21 +53,12 @@ class RoundAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
 
 
 @admin.register(RoundDecision)
-class RoundDecisionAdmin(admin.ModelAdmin):
+class RoundDecisionAdmin(RecordOnlyAdmin):
     """Recorded decisions can be read here; they are written and reopened only in the app."""
 
     list_display = ["round", "body", "decided_on", "paragraph", "outcome", "reopened_at"]
     list_filter = ["outcome", "round__organisation"]
     list_select_related = ["round"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(admin.TabularInline):

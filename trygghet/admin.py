@@ -74,3 +74,17 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Organisation", {"fields": ["organisation", "committee", "groups"]}),
     ]
+
+
+class RecordOnlyAdmin(admin.ModelAdmin):
+    """Records that are written only through the app's services, where the rules hold
+    (a recorded decision, say): the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
