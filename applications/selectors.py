@@ -52,6 +52,8 @@ class RoundSummary:
     proposed_total: int
     unassessed_count: int
     frame: int
+    # Integer kronor granted by the decision in force (0 before a decision).
+    granted_total: int = 0
 
     @property
     def frame_left(self) -> int:
@@ -71,6 +73,7 @@ def round_summary(*, round_: Round) -> RoundSummary:
         proposed_count=Count("pk", filter=Q(assessment__proposed_amount__gt=0)),
         proposed_total=Sum("assessment__proposed_amount"),
         unassessed_count=Count("pk", filter=Q(assessment__isnull=True)),
+        granted_total=Sum("granted_amount"),
     )
     return RoundSummary(
         application_count=totals["application_count"],
@@ -79,6 +82,7 @@ def round_summary(*, round_: Round) -> RoundSummary:
         proposed_total=totals["proposed_total"] or 0,
         unassessed_count=totals["unassessed_count"],
         frame=round_.frame,
+        granted_total=totals["granted_total"] or 0,
     )
 
 
