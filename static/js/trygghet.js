@@ -29,6 +29,10 @@
   // After a failed save, move focus to the summary of errors so it is read out first.
   var summary = document.getElementById("formularfel");
   if (summary) summary.focus();
+  // After a save, the confirmation is on the new page from the start, and a live region
+  // present at load is often not read out: focus it, so it is the first thing heard.
+  var confirmation = document.getElementById("meddelanden");
+  if (!summary && confirmation) confirmation.focus();
   // A table wider than the screen scrolls inside its .table-responsive wrapper; a keyboard
   // user scrolls it by focusing the wrapper (WCAG 2.1.1). Only wrappers that do scroll
   // become a named tab stop. Wrappers whose template sets tabindex itself are left alone.

@@ -138,6 +138,8 @@ def test_proposal_by_keyboard_with_a_bad_amount(page, demo_live):
     expect(page.locator("#kvar-att-fordela")).to_have_text(re.compile(r"0,0\s+mkr"))
     page.keyboard.press("Enter")
     expect(page.get_by_text("Året är markerat som förslag.")).to_be_visible()
+    # the confirmation has focus, so a screen reader reads it first on the new page
+    expect(page.locator("#meddelanden")).to_be_focused()
     proposals = dict(
         Amount.objects.filter(year=2024, kind=AmountKind.PROPOSAL).values_list(
             "line__name", "amount"
