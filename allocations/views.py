@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +18,10 @@ from allocations.rules import (
 )
 from allocations.tables import MultiYearReviewTable, RecipientTable, YearReviewTable
 from documents.selectors import document_of
+from trygghet.access import require_permission
 from trygghet.amounts import format_amount_with_unit
 from trygghet.exports import FORMATS, export_response
-from trygghet.forms import DecisionForm, ReopenForm
+from trygghet.forms import DecisionForm, ReopenForm, add_service_errors
 
 VIEW = "allocations.view_package"
 EDIT = "allocations.change_amount"
@@ -32,31 +33,24 @@ ENTRY_KINDS = {"forslag": AmountKind.PROPOSAL, "utfall": AmountKind.OUTCOME}
 MAX_YEARS = 10
 
 
-def _require(request, permission: str) -> None:
-    """Checked after the object is found, so another organisation's object is a 404 for
-    everyone and never reveals that it exists."""
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _package(request, pk: int, permission: str = VIEW) -> Package:
     package = get_object_or_404(
         Package.objects.for_user(request.user).select_related("organisation"), pk=pk
     )
-    _require(request, permission)
+    require_permission(request, permission)
     return package
 
 
 def _package_year(request, pk: int, year: int, permission: str = VIEW):
     package_year = selectors.package_year_for_user(user=request.user, pk=pk, year=year)
-    _require(request, permission)
+    require_permission(request, permission)
     return package_year
 
 
 @require_GET
 def package_detail(request, pk: int):
     package = get_object_or_404(selectors.package_for_detail(user=request.user, pk=pk))
-    _require(request, VIEW)
+    require_permission(request, VIEW)
     return render(
         request,
         "allocations/package_detail.html",
@@ -240,7 +234,7 @@ def allocation_edit(request, pk: int, year: int, kind_slug: str):
         except services.ConcurrentChange as error:
             form = _form_after_conflict(request, form, package_year, kind, lines, year, unit, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             _report_saved(
                 request, package_year=package_year, kind=kind, total=total, marked=mark_proposal
@@ -369,7 +363,7 @@ def line_add(request, pk: int, year: int):
                 package_year=package_year, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Budgetposten ”{line.name}” är tillagd från {year}.")
             return redirect("allocations:lines", pk=pk, year=year)
@@ -440,15 +434,6 @@ def line_move(request, pk: int, year: int, line_pk: int, direction: str):
     return redirect(f"{url}#rad-{line.pk}")
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def year_start(request, pk: int):
     package = _package(request, pk, EDIT)
@@ -470,7 +455,7 @@ def year_start(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{package.name} {package_year.year} är skapat som utkast.")
             return redirect(
@@ -511,7 +496,7 @@ def year_decide(request, pk: int, year: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             how = (
                 "enligt förslaget"
@@ -550,7 +535,7 @@ def year_reopen(request, pk: int, year: int):
                 package_year=package_year, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

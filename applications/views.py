@@ -22,10 +22,11 @@ from applications.services import ROUND_FLOW, ApplicationContent
 from applications.summary import round_summary_sentences
 from applications.tables import AppendixTable, ApplicationOverviewTable, GroupSumTable
 from documents.selectors import document_of
+from trygghet.access import require_permission
 from trygghet.amounts import format_amount
 from trygghet.concurrency import ConcurrentChange, rebase_form
 from trygghet.exports import FORMATS, export_response
-from trygghet.forms import DecisionForm, ReopenForm
+from trygghet.forms import DecisionForm, ReopenForm, add_service_errors
 
 VIEW_ROUND = "applications.view_round"
 EDIT_ROUND = "applications.change_round"
@@ -33,20 +34,6 @@ ASSESS = "applications.change_assessment"
 APPLY = "applications.add_application"
 DECIDE_ROUND = "applications.add_rounddecision"
 REOPEN_ROUND = "applications.reopen_rounddecision"
-
-
-def _require(request, permission: str) -> None:
-    """Checked after the object is found: another organisation's object is a 404."""
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error)
 
 
 def _is_applicant(user) -> bool:
@@ -64,7 +51,7 @@ def _posted_version(request) -> int | None:
 @require_GET
 def round_detail(request, pk: int):
     round_ = selectors.round_for_user(user=request.user, pk=pk)
-    _require(request, VIEW_ROUND)
+    require_permission(request, VIEW_ROUND)
     if _is_applicant(request.user):
         return _applicant_round(request, round_)
     unit = round_.organisation.amount_unit
@@ -160,7 +147,7 @@ def round_export(request, pk: int, table_name: str, export_format: str):
     if export_format not in FORMATS or table_name not in {"oversikt", "bilaga"}:
         raise Http404
     round_ = selectors.round_for_user(user=request.user, pk=pk)
-    _require(request, VIEW_ROUND)
+    require_permission(request, VIEW_ROUND)
     if _is_applicant(request.user):
         raise PermissionDenied
     unit = round_.organisation.amount_unit
@@ -187,7 +174,7 @@ def round_edit(request, pk: int | None = None):
         # Looked up first: another organisation's round is a 404 for everyone.
         round_ = selectors.round_for_user(user=request.user, pk=pk)
         organisation = round_.organisation
-    _require(request, EDIT_ROUND)
+    require_permission(request, EDIT_ROUND)
     if round_ is not None and round_.is_decided:
         messages.error(request, f"{round_.name} är beslutad och kan inte ändras.")
         return redirect("applications:round-detail", pk=round_.pk)
@@ -223,7 +210,7 @@ def round_edit(request, pk: int | None = None):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{saved.name} är sparad.")
             return redirect("applications:round-detail", pk=saved.pk)
@@ -233,7 +220,7 @@ def round_edit(request, pk: int | None = None):
 @require_POST
 def round_status(request, pk: int):
     round_ = selectors.round_for_user(user=request.user, pk=pk)
-    _require(request, EDIT_ROUND)
+    require_permission(request, EDIT_ROUND)
     try:
         round_ = services.round_set_status(
             round_=round_, status=request.POST.get("status", ""), by=request.user
@@ -252,7 +239,7 @@ def round_status(request, pk: int):
 def round_decide(request, pk: int):
     """Record the decision on the round's distribution as the protocol states it."""
     round_ = selectors.round_for_user(user=request.user, pk=pk)
-    _require(request, DECIDE_ROUND)
+    require_permission(request, DECIDE_ROUND)
     if round_.status != RoundStatus.PROPOSAL:
         messages.error(request, "Bara en omgång med status förslag kan beslutas.")
         return redirect("applications:round-detail", pk=pk)
@@ -270,7 +257,7 @@ def round_decide(request, pk: int):
                 round_=round_, record=form.record(), granted=form.amounts(), by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             how = (
                 "enligt förslaget"
@@ -300,7 +287,7 @@ def round_decide(request, pk: int):
 def round_reopen(request, pk: int):
     """Reopen a decided round: a right of its own, with a reason that is kept."""
     round_ = selectors.round_for_user(user=request.user, pk=pk)
-    _require(request, REOPEN_ROUND)
+    require_permission(request, REOPEN_ROUND)
     if not round_.is_decided:
         messages.error(request, f"{round_.name} är inte beslutad.")
         return redirect("applications:round-detail", pk=pk)
@@ -311,7 +298,7 @@ def round_reopen(request, pk: int):
                 round_=round_, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -404,7 +391,7 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
     if pk is not None:
         application = selectors.application_for_user(user=request.user, pk=pk)
         round_ = application.round
-        _require(request, "applications.change_application")
+        require_permission(request, "applications.change_application")
         if not _is_applicant(request.user):
             raise PermissionDenied  # officials assess and return; only applicants write
         if not application.is_editable_by_applicant:
@@ -412,7 +399,7 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
             return redirect("applications:application-detail", pk=application.pk)
     else:
         round_ = selectors.round_for_user(user=request.user, pk=round_pk)
-        _require(request, APPLY)
+        require_permission(request, APPLY)
         if not _is_applicant(request.user):
             raise PermissionDenied
         if not round_.is_open:
@@ -438,7 +425,7 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
             application.refresh_from_db(fields=["version"])
             form = rebase_form(form, version=application.version, error=error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -468,7 +455,7 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
 @require_GET
 def application_detail(request, pk: int):
     application = selectors.application_for_user(user=request.user, pk=pk)
-    _require(request, "applications.view_application")
+    require_permission(request, "applications.view_application")
     return _application_page(request, application)
 
 
@@ -507,7 +494,7 @@ def application_history(request, pk: int):
     """The application's Ändringshistorik; an applicant sees the central office's assessment
     in it only once the round is decided, as on the rest of their pages."""
     application = selectors.application_for_history(user=request.user, pk=pk)
-    _require(request, "applications.view_application")
+    require_permission(request, "applications.view_application")
     with_assessment = not _is_applicant(request.user) or application.round.is_decided
     return render(
         request,
@@ -526,7 +513,7 @@ def application_history(request, pk: int):
 @require_POST
 def application_submit(request, pk: int):
     application = selectors.application_for_user(user=request.user, pk=pk)
-    _require(request, "applications.change_application")
+    require_permission(request, "applications.change_application")
     if not _is_applicant(request.user):
         raise PermissionDenied
     try:
@@ -550,7 +537,7 @@ def application_submit(request, pk: int):
 @require_POST
 def application_return(request, pk: int):
     application = selectors.application_for_user(user=request.user, pk=pk)
-    _require(request, ASSESS)
+    require_permission(request, ASSESS)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -579,7 +566,7 @@ def application_return(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def application_assess(request, pk: int):
     application = selectors.application_for_user(user=request.user, pk=pk)
-    _require(request, ASSESS)
+    require_permission(request, ASSESS)
     round_ = application.round
     unit = round_.organisation.amount_unit
     if round_.is_decided or application.status != "inskickad":
@@ -616,7 +603,7 @@ def application_assess(request, pk: int):
             saved = Assessment.objects.filter(application=application).first()
             form = rebase_form(form, version=saved.version if saved else 0, error=error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             proposed = format_amount(form.cleaned_data["proposed_amount"], unit)
             messages.success(
@@ -634,7 +621,7 @@ def application_assess(request, pk: int):
 @require_POST
 def attachment_upload(request, pk: int):
     application = selectors.application_for_user(user=request.user, pk=pk)
-    _require(request, "applications.add_attachment")
+    require_permission(request, "applications.add_attachment")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -659,7 +646,7 @@ def attachment_download(request, pk: int):
         pk=pk,
         application__in=Application.objects.for_user(request.user),
     )
-    _require(request, "applications.view_attachment")
+    require_permission(request, "applications.view_attachment")
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,15 +11,11 @@ from documents.forms import DocumentForm
 from documents.models import DecisionDocument, DocumentVersion
 from documents.pdf import render_pdf
 from documents.rendering import render_html
+from trygghet.access import require_permission
 from trygghet.concurrency import ConcurrentChange, rebase_form
 
 VIEW = "documents.view_decisiondocument"
 EDIT = "documents.change_decisiondocument"
-
-
-def _require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _document(request, pk: int, permission: str = VIEW) -> DecisionDocument:
@@ -29,14 +25,14 @@ def _document(request, pk: int, permission: str = VIEW) -> DecisionDocument:
         ),
         pk=pk,
     )
-    _require(request, permission)
+    require_permission(request, permission)
     return document
 
 
 @require_POST
 def for_package_year(request, pk: int, year: int):
     package_year = allocation_selectors.package_year_for_user(user=request.user, pk=pk, year=year)
-    _require(request, EDIT)
+    require_permission(request, EDIT)
     document = services.document_get_or_create(package_year=package_year, by=request.user)
     return redirect("documents:document-detail", pk=document.pk)
 
@@ -44,7 +40,7 @@ def for_package_year(request, pk: int, year: int):
 @require_POST
 def for_round(request, pk: int):
     round_ = round_selectors.round_for_user(user=request.user, pk=pk)
-    _require(request, EDIT)
+    require_permission(request, EDIT)
     document = services.document_get_or_create(round_=round_, by=request.user)
     return redirect("documents:document-detail", pk=document.pk)
 
@@ -55,7 +51,7 @@ def document_detail(request, pk: int):
     can_edit = request.user.has_perm(EDIT) and not document.finalised
     form = DocumentForm(request.POST or None, instance=document) if can_edit else None
     if request.method == "POST":
-        _require(request, EDIT)
+        require_permission(request, EDIT)
         if form is None:
             messages.error(
                 request, "Dokumentet är fastställt. Skapa en ny version för att ändra det."
@@ -157,7 +153,7 @@ def version_download(request, pk: int):
         pk=pk,
         document__in=DecisionDocument.objects.for_user(request.user),
     )
-    _require(request, VIEW)
+    require_permission(request, VIEW)
     response = FileResponse(
         version.file.open("rb"),
         content_type="application/pdf",

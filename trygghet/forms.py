@@ -117,3 +117,13 @@ class ReopenForm(forms.Form):
         "Skälet sparas med beslutet.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field where it names one, else
+    above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
