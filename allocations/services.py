@@ -18,7 +18,7 @@ from allocations.models import (
 )
 from allocations.rules import MARK_DECIDED, ensure_amounts_editable, ensure_sum_matches_frame
 from trygghet.amounts import format_amount_with_unit
-from trygghet.concurrency import ConcurrentChange
+from trygghet.concurrency import ConcurrentChange, concurrent_change
 from trygghet.decisions import (
     DecisionRecord,
     changed_amounts,
@@ -128,12 +128,11 @@ def _conflict(package_year: PackageYear, kind: str, originals: dict) -> Concurre
         .order_by("-history_date")
         .first()
     )
-    who = f" av {last.history_user.username}" if last and last.history_user else ""
-    listed = "; ".join(changes) if changes else "inga belopp, men året har ändrats"
-    return ConcurrentChange(
-        f"Någon annan har sparat {package_year.package.name} {package_year.year}{who} medan du "
-        f"skrev: {listed}. Inget av det du skrev är sparat. Se över beloppen nedan och spara igen.",
-        code="conflict",
+    return concurrent_change(
+        subject=f"{package_year.package.name} {package_year.year}",
+        who=[last.history_user.username] if last and last.history_user else [],
+        changes=changes or ["inga belopp, men året har ändrats"],
+        what="beloppen",
     )
 
 
