@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Min, Prefetch, QuerySet, Sum
+from django.db.models import Min, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from allocations.models import (
@@ -335,8 +335,4 @@ def allocation_entry(
 def decisions_of(*, package_year: PackageYear) -> list[YearDecision]:
     """The year's recorded decisions, the one in force first, with who recorded and reopened
     them (one query)."""
-    return list(
-        package_year.decisions.select_related("recorded_by", "reopened_by").order_by(
-            F("reopened_at").desc(nulls_first=True), "-recorded_at"
-        )
-    )
+    return list(package_year.decisions.in_record_order())

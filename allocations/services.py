@@ -265,9 +265,7 @@ def package_year_reopen(*, package_year: PackageYear, reason: str, by) -> Packag
             code="not_decided",
         )
     reason = reopen_reason(reason)
-    decision_reopen(
-        package_year.decisions.filter(reopened_at__isnull=True).first(), reason=reason, by=by
-    )
+    decision_reopen(package_year.decisions.in_force(), reason=reason, by=by)
     package_year.status = YearStatus.PROPOSAL
     package_year.version += 1  # the row is locked above
     package_year._change_reason = f"Återöppnat: {reason}"

@@ -3,7 +3,7 @@ applications."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, ApplicationStatus, Round, RoundDecision
@@ -135,11 +135,7 @@ def totals(queryset: QuerySet[Application]) -> Totals:
 def decisions_of(*, round_: Round) -> list[RoundDecision]:
     """The round's recorded decisions, the one in force first, with who recorded and
     reopened them (one query)."""
-    return list(
-        round_.decisions.select_related("recorded_by", "reopened_by").order_by(
-            F("reopened_at").desc(nulls_first=True), "-recorded_at"
-        )
-    )
+    return list(round_.decisions.in_record_order())
 
 
 @dataclass(frozen=True)

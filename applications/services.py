@@ -204,7 +204,7 @@ def round_reopen(*, round_: Round, reason: str, by) -> Round:
     if round_.status != RoundStatus.DECIDED:
         raise ValidationError(f"{round_.name} är inte beslutad.", code="not_decided")
     reason = reopen_reason(reason)
-    decision_reopen(round_.decisions.filter(reopened_at__isnull=True).first(), reason=reason, by=by)
+    decision_reopen(round_.decisions.in_force(), reason=reason, by=by)
     granted = list(round_.applications.filter(granted_amount__isnull=False))
     for application in granted:
         application.granted_amount = None

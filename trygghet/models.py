@@ -278,6 +278,19 @@ class DecisionOutcome(models.TextChoices):
     CHANGED = "andrat", "Med ändringar"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def in_force(self):
+        """The decision not reopened (at most one per subject, by constraint), or None."""
+        return self.filter(reopened_at__isnull=True).first()
+
+    def in_record_order(self):
+        """The one in force first, then reopened ones newest first, with who recorded and
+        reopened them (one query)."""
+        return self.select_related("recorded_by", "reopened_by").order_by(
+            models.F("reopened_at").desc(nulls_first=True), "-recorded_at"
+        )
+
+
 class Decision(models.Model):
     """What a body decided on a proposal, as written in its protocol: who, when, which §,
     and whether the proposal was followed or changed. A reopened decision is kept, with
@@ -315,6 +328,8 @@ class Decision(models.Model):
         verbose_name="återöppnat av",
     )
     reopen_reason = models.TextField("skäl för återöppning", blank=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         abstract = True
