@@ -64,6 +64,16 @@ class RoundSummary:
         """How far the proposals go over the frame (0 when within it)."""
         return max(0, -self.frame_left)
 
+    @property
+    def totals(self) -> "Totals":
+        """The round's count and sums as the totals of an unfiltered overview."""
+        return Totals(
+            count=self.application_count,
+            applied=self.applied_total,
+            proposed=self.proposed_total,
+            granted=self.granted_total,
+        )
+
 
 def round_summary(*, round_: Round) -> RoundSummary:
     """Counts and sums of the received applications and their assessments (one query)."""
@@ -86,11 +96,27 @@ def round_summary(*, round_: Round) -> RoundSummary:
     )
 
 
+# What the overview, its exports and the decision document's appendix show of each
+# application: not its long descriptions, which would triple the rows read for a page.
+OVERVIEW_FIELDS = (
+    "title",
+    "place",
+    "status",
+    "applied_amount",
+    "granted_amount",
+    "committee__name",
+    "focus_area__name",
+    "assessment__proposed_amount",
+    "assessment__motivation",
+)
+
+
 def overview_applications(*, round_: Round, filters: dict) -> QuerySet[Application]:
     """The received applications of a round, filtered as the official chose."""
     queryset = (
         Application.objects.filter(RECEIVED, round=round_)
         .select_related("committee", "focus_area", "assessment")
+        .only(*OVERVIEW_FIELDS)
         .order_by("committee__name", "title")
     )
     if filters.get("committee"):
