@@ -27,6 +27,7 @@ from trygghet.amounts import format_amount
 from trygghet.concurrency import ConcurrentChange, rebase_form
 from trygghet.exports import FORMATS, export_response
 from trygghet.forms import DecisionForm, ReopenForm, add_service_errors
+from trygghet.tables import counted_pages
 
 VIEW_ROUND = "applications.view_round"
 EDIT_ROUND = "applications.change_round"
@@ -56,17 +57,18 @@ def round_detail(request, pk: int):
         return _applicant_round(request, round_)
     unit = round_.organisation.amount_unit
     filter_form = OverviewFilterForm(request.GET or None, round_=round_)
-    shown = selectors.overview_applications(round_=round_, filters=filter_form.filters())
-    shown_totals = selectors.totals(shown)
+    filters = filter_form.filters()
+    filtered = any(filters.values())
+    summary = selectors.round_summary(round_=round_)
+    round_totals = summary.totals
+    shown = selectors.overview_applications(round_=round_, filters=filters)
+    # Unfiltered, the rows shown are the round's: its summary has already counted them.
+    shown_totals = selectors.totals(shown) if filtered else round_totals
     table = ApplicationOverviewTable(
         shown, unit=unit, totals=shown_totals, decided=round_.is_decided
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    summary = selectors.round_summary(round_=round_)
-    round_totals = selectors.Totals(
-        count=summary.application_count,
-        applied=summary.applied_total,
-        proposed=summary.proposed_total,
+    RequestConfig(request, paginate=counted_pages(per_page=50, count=shown_totals.count)).configure(
+        table
     )
     return render(
         request,
@@ -76,7 +78,7 @@ def round_detail(request, pk: int):
             "unit": unit,
             "table": table,
             "filter_form": filter_form,
-            "filtered": bool(filter_form.filters() and any(filter_form.filters().values())),
+            "filtered": filtered,
             "shown_totals": shown_totals,
             "summary": summary,
             "sentences": _sentences(summary, unit),

@@ -7,6 +7,7 @@ from `value()` so no HTML and no rounding reach CSV/XLSX.
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
@@ -37,6 +38,29 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-striped align-middle"}
         empty_text = "Det finns inga rader att visa."
         orderable = False
+
+
+# However many rows a page is asked for (?per_page=), it shows at most this many, so that
+# no address makes a page render a whole round.
+MAX_PER_PAGE = 200
+
+
+class CountedPaginator(Paginator):
+    """Pages through rows the view has already counted (with their sums), rather than
+    counting them again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, min(int(per_page), MAX_PER_PAGE), **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def counted_pages(*, per_page: int, count: int) -> dict:
+    """RequestConfig's `paginate` for `count` rows, `per_page` a page unless asked otherwise."""
+    return {"paginator_class": CountedPaginator, "per_page": per_page, "count": count}
 
 
 class AmountColumn(tables.Column):

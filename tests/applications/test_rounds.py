@@ -170,11 +170,40 @@ def test_overview_queries_are_constant(client, stockholm, django_assert_num_quer
     client.force_login(user)
     url = reverse("applications:round-detail", args=[round_.pk])
     # session, user, round, criteria, 2 × permissions, filter choices (committees, focus
-    # areas), page count, page of applications, shown totals, summary, 2 × group sums,
-    # decisions
-    with django_assert_num_queries(15):
+    # areas), page of applications, summary (which counts and sums the rows shown),
+    # 2 × group sums, decisions
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
+    # Filtered, the rows shown are counted and summed on their own: one query more.
+    with django_assert_num_queries(14):
+        response = client.get(url + "?assessed=ja&page=2")
+    assert response.status_code == 200
+
+
+def test_pages_are_counted_from_the_rows_shown(client, stockholm):
+    round_ = make_round(stockholm, applications=120, assessed=30)
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    url = reverse("applications:round-detail", args=[round_.pk])
+    page = plain(client.get(url).text)
+    assert "Sida 1 av 3" in page
+    # Unfiltered, the rows shown are counted and summed by the round's summary.
+    assert "Visar 120 av 120 ansökningar: sökt 120,0 mnkr, föreslaget 15,0 mnkr." in page
+    last = plain(client.get(url + "?page=3").text)
+    assert "Sida 3 av 3" in last
+    assert last.count("Ansökan ") == 20
+    filtered = plain(client.get(url + "?assessed=ja").text)
+    assert "Visar 30 av 120 ansökningar" in filtered
+    assert "Sida" not in filtered  # 30 rows fit on one page
+
+
+def test_no_address_makes_a_page_show_a_whole_large_round(client, stockholm):
+    round_ = make_round(stockholm, applications=250)
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    url = reverse("applications:round-detail", args=[round_.pk])
+    response = client.get(url + "?per_page=100000")
+    assert response.text.count('href="/ansokan/') == 200
+    assert "Sida 1 av 2" in plain(response.text)
 
 
 def test_admin_lists_rounds_and_refuses_changes_to_a_decided_round(client, stockholm):
