@@ -20,6 +20,7 @@ class ApplicationOverviewTable(BaseTable):
     title = tables.Column(verbose_name="Titel")
     place = tables.Column(verbose_name="Plats", orderable=False)
     focus_area = tables.Column(verbose_name="Fokusområde", accessor="focus_area__name", default="–")
+    # A field with choices: django-tables2 shows (and exports) its display text.
     status = tables.Column(verbose_name="Status", accessor="status")
 
     class Meta(BaseTable.Meta):
@@ -64,12 +65,6 @@ class ApplicationOverviewTable(BaseTable):
 
     def value_title(self, value):
         return value
-
-    def render_status(self, value, record):
-        return record.get_status_display()
-
-    def value_status(self, value, record):
-        return record.get_status_display()
 
 
 class AppendixTable(BaseTable):
