@@ -1,10 +1,12 @@
 """Forms of the round pages. They read and validate; services write."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.forms import formset_factory
 
 from allocations.forms import AmountField
-from applications.models import ApplicationStatus, EvidenceKind, Verdict
+from applications.models import Application, ApplicationStatus, EvidenceKind, Verdict
+from applications.selectors import RECEIVED
 from trygghet.models import Committee, CommitteeKind, FocusArea
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -92,9 +94,12 @@ class OverviewFilterForm(forms.Form):
 
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
+        # The committees with an application in the overview, and the organisation's
+        # focus areas, by name: one plain query each, however large the round.
+        received = Application.objects.filter(RECEIVED, round=round_, committee=OuterRef("pk"))
         self.fields["committee"].queryset = Committee.objects.filter(
-            organisation_id=round_.organisation_id, applications__round=round_
-        ).distinct()
+            Exists(received), organisation_id=round_.organisation_id
+        ).order_by("name")
         self.fields["focus_area"].queryset = FocusArea.objects.filter(
             programme__organisation_id=round_.organisation_id
         )

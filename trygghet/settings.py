@@ -112,6 +112,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Choice lists (a form's committees, focus areas) are read with QuerySet.iterator(), which on
+# PostgreSQL declares, fetches from and closes a server-side cursor: three round trips for a
+# few rows. The app reads nothing large enough to need streaming, so plain queries it is.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "trygghet.User"
