@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Round, RoundDecision, RoundStatus
+from applications.models import Application, Round, RoundDecision, RoundStatus
 from tests.allocations.helpers import plain, xlsx_rows
-from tests.conftest import make_organisation, make_round, make_user
+from tests.conftest import make_committee, make_organisation, make_round, make_user
 from trygghet import roles
 from trygghet.models import DecisionOutcome
 
@@ -195,6 +195,22 @@ def test_pages_are_counted_from_the_rows_shown(client, stockholm):
     filtered = plain(client.get(url + "?assessed=ja").text)
     assert "Visar 30 av 120 ansökningar" in filtered
     assert "Sida" not in filtered  # 30 rows fit on one page
+
+
+def test_the_committee_filter_offers_the_committees_with_received_applications(client, stockholm):
+    round_ = make_round(stockholm, applications=2)
+    drafting = make_committee(stockholm, name="Nämnden som bara har ett utkast")
+    Application.objects.create(
+        round=round_, committee=drafting, title="Utkast", place="Torget", applied_amount=1
+    )
+    make_committee(stockholm, name="Nämnden utan ansökan")
+    client.force_login(make_user(stockholm, role=roles.OFFICIAL))
+    response = client.get(reverse("applications:round-detail", args=[round_.pk]))
+    offered = [
+        label for value, label in response.context["filter_form"].fields["committee"].choices
+    ]
+    received = sorted({application.committee.name for application in round_.applications.all()})
+    assert offered == ["Alla", *[name for name in received if name != drafting.name]]
 
 
 def test_no_address_makes_a_page_show_a_whole_large_round(client, stockholm):
