@@ -34,6 +34,9 @@ _AMOUNT = re.compile(r"^(?P<number>[+-]?[0-9][0-9 ]*(?:[.,][0-9]+)?)\s*(?P<unit>
 _GROUPED = re.compile(r"^[0-9]{1,3}( [0-9]{3})*$")
 
 NBSP = "\u00a0"
+# Negative amounts (a difference, what is left of a frame when proposals exceed it) are
+# written with the real minus sign, as the page's running total writes them too.
+MINUS = "\u2212"
 
 # A bare whole number above this many kronor in the default unit is read as kronor.
 BARE_NUMBER_LIMIT = 1_000_000_000
@@ -51,7 +54,8 @@ def parse_amount(text: str, *, default_unit: str) -> int:
     billion kronor is read as kronor: "1 600 000" and "600 000" typed where the unit
     is mkr mean kronor, never 600 000 mkr.
     """
-    cleaned = _SPACES.sub(" ", (text or "").strip())
+    # A minus sign pasted from a document is read as the hyphen-minus it means.
+    cleaned = _SPACES.sub(" ", (text or "").strip()).replace(MINUS, "-")
     if not cleaned:
         raise AmountError("Ange ett belopp.")
     match = _AMOUNT.match(cleaned)
@@ -117,7 +121,7 @@ def format_amount(kronor: int | None, unit: str, *, min_decimals: int | None = N
 
     One decimal for mkr ("1,6", "5,0"), more only when needed ("0,09", "4,29");
     whole numbers for kr and tkr unless more are needed; thousands grouped
-    with a non-breaking space ("1 600").
+    with a non-breaking space ("1 600"); a negative amount with a minus sign ("−0,2").
     """
     if kronor is None:
         return ""
@@ -128,7 +132,7 @@ def format_amount(kronor: int | None, unit: str, *, min_decimals: int | None = N
     decimals = min_decimals
     while value != round(value, decimals):
         decimals += 1
-    sign = "-" if value < 0 else ""
+    sign = MINUS if value < 0 else ""
     text = f"{abs(value):.{decimals}f}"
     integer_part, _, decimal_part = text.partition(".")
     grouped = f"{int(integer_part):,}".replace(",", NBSP)

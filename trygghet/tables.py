@@ -94,12 +94,8 @@ class DifferenceColumn(AmountColumn):
     def render(self, value):
         if value is None or value == "":
             return ""
-        text = format_amount(abs(value), self.unit)
-        if value > 0:
-            return f"+{text}"
-        if value < 0:
-            return f"\u2212{text}"
-        return text
+        text = format_amount(value, self.unit)
+        return f"+{text}" if value > 0 else text
 
     def render_footer(self, bound_column, table):
         return self.render(self.total) if self.total is not None else ""

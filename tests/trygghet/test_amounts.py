@@ -44,6 +44,7 @@ def test_a_bare_number_is_in_the_default_unit():
         ("abc", "”abc” är inte ett belopp"),
         ("", "Ange ett belopp."),
         ("-1,6", "Beloppet kan inte vara negativt."),
+        ("\u22121,6", "Beloppet kan inte vara negativt."),
         ("1,2345678", "För många decimaler: 1,2345678 mkr är inte ett helt antal kronor."),
         ("1,5 kr", "För många decimaler: 1,5 kr är inte ett helt antal kronor."),
         ("1,6 dkr", "Okänd enhet ”dkr”. Använd kr, tkr eller mkr."),
@@ -68,6 +69,8 @@ def test_parse_refuses_with_a_swedish_message(typed, message):
         (1_600_000, "tkr", "1\u00a0600"),
         (1_234_567, "tkr", "1\u00a0234,567"),
         (1_600_000, "kr", "1\u00a0600\u00a0000"),
+        (-200_000, "mkr", "\u22120,2"),
+        (-1_600_000, "tkr", "\u22121\u00a0600"),
         (None, "mkr", ""),
     ],
 )
