@@ -40,8 +40,8 @@ class BaseTable(tables.Table):
         orderable = False
 
 
-# However many rows a page is asked for (?per_page=), it shows at most this many, so that
-# no address makes a page render a whole round.
+# However many rows a page is asked for (?per_page=), it shows at least one and at most this
+# many, so that no address makes a page render a whole round or fail.
 MAX_PER_PAGE = 200
 
 
@@ -50,7 +50,7 @@ class CountedPaginator(Paginator):
     counting them again."""
 
     def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, min(int(per_page), MAX_PER_PAGE), **kwargs)
+        super().__init__(object_list, max(1, min(int(per_page), MAX_PER_PAGE)), **kwargs)
         self.known_count = count
 
     @cached_property

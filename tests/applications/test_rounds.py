@@ -220,6 +220,10 @@ def test_no_address_makes_a_page_show_a_whole_large_round(client, stockholm):
     response = client.get(url + "?per_page=100000")
     assert response.text.count('href="/ansokan/') == 200
     assert "Sida 1 av 2" in plain(response.text)
+    response = client.get(url + "?per_page=-5&page=2")
+    assert response.status_code == 200
+    assert response.text.count('href="/ansokan/') == 1
+    assert "Sida 2 av 250" in plain(response.text)
 
 
 def test_admin_lists_rounds_and_refuses_changes_to_a_decided_round(client, stockholm):
