@@ -316,23 +316,11 @@ def _application_forms(request, round_, committee, application=None):
     data = request.POST if request.method == "POST" else None
     initial, costs, evidence = None, [], []
     if application is not None:
+        # The form's fields are the application's, except the two set below.
         initial = {
             field: getattr(application, field)
-            for field in (
-                "title",
-                "place",
-                "latitude",
-                "longitude",
-                "problem",
-                "measure",
-                "expected_effect",
-                "focus_area",
-                "applied_amount",
-                "contact_name",
-                "contact_email",
-                "contact_phone",
-                "consulted_committee",
-            )
+            for field in ApplicationForm.base_fields
+            if field not in {"version", "consulted"}
         }
         initial["consulted"] = {True: "ja", False: "nej"}.get(application.consulted, "")
         initial["version"] = application.version
