@@ -1,8 +1,17 @@
 from django import forms
+from django.db import models
 
 from documents.models import DecisionDocument
 from documents.rendering import SECTION_TITLES
 from documents.services import EDITABLE_FIELDS
+
+
+def _short_text_boxes(db_field, **kwargs):
+    """Every long text of a document (a TextField) is edited in a four-row box, unless
+    Meta.widgets says otherwise."""
+    if isinstance(db_field, models.TextField):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+    return db_field.formfield(**kwargs)
 
 
 class DocumentForm(forms.ModelForm):
@@ -15,25 +24,9 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = DecisionDocument
         fields = EDITABLE_FIELDS
+        formfield_callback = _short_text_boxes
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{
-                field: forms.Textarea(attrs={"rows": 4})
-                for field in (
-                    "decision_points",
-                    "summary",
-                    "background",
-                    "assessment",
-                    "economy",
-                    "children",
-                    "gender_equality",
-                    "consultation",
-                    "municipal_goals",
-                    "mbl",
-                    "documents_list",
-                    "send_to",
-                )
-            },
             "proposer": forms.Textarea(attrs={"rows": 2}),
         }
 
