@@ -6,6 +6,7 @@ from django.urls import reverse
 from allocations.models import Amount, AmountKind, BudgetLine
 from tests.allocations.helpers import nacka, plain
 from tests.conftest import make_organisation, make_package, make_user
+from tests.helpers import main_lists
 
 
 def test_a_changed_proposal_reads_as_old_to_new_by_whom(client, demo):
@@ -48,5 +49,10 @@ def test_history_page_queries_are_constant(client, db, django_assert_num_queries
     # session, user, year, 2 × permissions, amount history, line labels, year history
     with django_assert_num_queries(8):
         response = client.get(reverse("allocations:year-history", args=[package.pk, 2024]))
+    (entries,) = main_lists(response.text)
+    assert len(entries) == changes
+    last, before = 1_000 + changes - 1, 1_000 + changes - 2  # kr, shown in mkr
+    assert entries[0].startswith(f"Post 1, förslag 2024: 0,00{before} mkr → 0,00{last} mkr")
+    assert entries[-1].startswith("Post 1, förslag 2024: ändrat till 0,001 mkr")
     assert response.text.count("→") == changes - 1
     assert response.text.count("ändrat till") == 1

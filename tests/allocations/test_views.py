@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from allocations.models import BudgetLineLabel, Package
 from tests.conftest import make_organisation, make_package, make_user
+from tests.helpers import table
 from trygghet.models import User
 
 
@@ -38,5 +39,11 @@ def test_package_page_queries_are_constant(client, db, django_assert_num_queries
     # session, user, 2 × permissions, package, years, lines, labels, sums
     with django_assert_num_queries(9):
         response = client.get(reverse("allocations:package-detail", args=[package.pk]))
-    assert response.status_code == 200
+    sums = table(response.text, "Ram och summor per år").rows
+    assert [row[0] for row in sums] == [str(year) for year in range(2023, 2023 - years, -1)]
+    assert {tuple(row[1:5]) for row in sums} == {(f"{lines},0",) * 4}
+    listed = table(response.text, "Budgetposterna i ordning").rows
+    assert len(listed) == lines
+    assert listed[-1][0] == f"Post {lines}"
+    assert listed[-1][3] == f"2020–: Gammalt namn {package.lines.get(name=f'Post {lines}').pk}"
     assert response.text.count("Gammalt namn") == lines

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from allocations.models import Package
 from tests.conftest import make_committee, make_organisation, make_package, make_round, make_user
+from tests.helpers import list_items, section, table
 from trygghet import roles
 from trygghet.demo import DEMO_PASSWORD
 from trygghet.models import FocusArea, Organisation, Programme, User
@@ -118,7 +119,17 @@ def test_start_page_queries_do_not_grow_with_packages_and_years(
     # session, user, 2 × permissions, organisations, packages, years, rounds
     with django_assert_num_queries(8):
         response = client.get(reverse("start"))
-    assert response.status_code == 200
+    organisation = user.organisation
+    rounds = table(response.text, f"Ansökningsomgångar i {organisation.name}").rows
+    assert sorted(row[0] for row in rounds) == sorted(
+        round_.name for round_ in organisation.rounds.all()
+    )
+    assert {row[3] for row in rounds} == {"2"}  # received applications, counted per round
+    packages = table(response.text, f"Trygghetspaket i {organisation.name}").rows
+    assert len(packages) == size
+    # latest year and all years, read from each package's years
+    assert {row[1] for row in packages} == {"2023"}
+    assert {row[4] for row in packages} == {", ".join(map(str, range(2023, 2023 - size, -1)))}
 
 
 @pytest.mark.parametrize("committees", [3, 40])
@@ -139,4 +150,7 @@ def test_organisation_page_queries_do_not_grow_with_committees_and_programmes(
     # session, user, organisation, committees, programmes, focus areas
     with django_assert_num_queries(6):
         response = client.get(reverse("organisation-detail", args=[organisation.pk]))
-    assert response.status_code == 200
+    last = f"Program {committees - 1} (2024–2027)"
+    assert list_items(section(response.text, last)) == [f"Område {area}" for area in range(4)]
+    assert response.text.count("(2024–2027)") == committees
+    assert len(list_items(section(response.text, f"Facknämnd ({committees})"))) == committees
