@@ -17,6 +17,11 @@ def readable(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u2212", "-").split())
 
 
+def one_decimal(number: float) -> str:
+    """A number as the tables show an amount: one decimal, with a decimal comma."""
+    return f"{number:.1f}".replace(".", ",")
+
+
 @dataclass
 class Element:
     tag: str

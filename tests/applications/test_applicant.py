@@ -7,6 +7,7 @@ from django.urls import reverse
 from applications.models import Application, ApplicationStatus, Attachment, RoundStatus
 from tests.allocations.helpers import plain
 from tests.conftest import make_committee, make_organisation, make_round, make_user
+from tests.helpers import table
 from trygghet import roles
 from trygghet.models import CommitteeKind
 
@@ -220,6 +221,10 @@ def test_applicant_list_queries_are_constant(client, setting, django_assert_num_
     # session, user (with committee), round, criteria, 2 × permissions, applications
     with django_assert_num_queries(7):
         response = client.get(url)
+    rows = table(response.text, "Din nämnds ansökningar").rows
+    # title, place, applied amount, status
+    expected = [[f"Ansökan {number}", "Rinkeby", "0,1", "Inskickad"] for number in range(count)]
+    assert sorted(rows) == sorted(expected)
     assert response.text.count("/ansokan/") == count
 
 

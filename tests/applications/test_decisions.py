@@ -13,9 +13,10 @@ from applications.models import Application, Round, RoundDecision, RoundStatus
 from applications.selectors import decision_applications
 from tests.allocations.helpers import plain
 from tests.conftest import make_organisation, make_round, make_user
+from tests.helpers import table
 from trygghet import roles
 from trygghet.decisions import DecisionRecord
-from trygghet.models import DecisionOutcome, User
+from trygghet.models import Committee, DecisionOutcome, User
 
 ROUND = "Trygghetsinvesteringar 2024"
 
@@ -203,7 +204,11 @@ def test_decision_form_queries_are_constant(client, db, django_assert_num_querie
     # session, user, round, its criteria, 2 × permissions, applications
     with django_assert_num_queries(7):
         response = client.get(decide_url(round_))
-    assert response.status_code == 200
+    rows = table(response.text, "Sökt, föreslaget och beviljat belopp per ansökan").rows
+    assert sorted(row[1] for row in rows) == sorted(f"Ansökan {n}" for n in range(applications))
+    # committee, title, applied, proposed, and the field for the granted amount
+    assert {row[0] for row in rows} == set(Committee.objects.values_list("name", flat=True))
+    assert {tuple(row[2:4]) for row in rows} == {("1,0 mkr", "0,5 mkr")}
 
 
 def test_the_applicant_sees_the_granted_amount_once_decided(client, round_):

@@ -9,6 +9,7 @@ from tests.allocations.helpers import plain
 from tests.applications.test_applicant import application_data
 from tests.applications.test_import_parsing import fixture, make_stockholm
 from tests.conftest import make_committee, make_organisation, make_round, make_user
+from tests.helpers import main_lists
 from trygghet import roles
 from trygghet.models import CommitteeKind
 
@@ -220,6 +221,11 @@ def test_history_page_queries_are_constant(client, db, django_assert_num_queries
     with django_assert_num_queries(8):
         response = client.get(reverse("applications:application-history", args=[application.pk]))
     page = plain(response.text)
+    (entries,) = main_lists(response.text)
+    # the 3 × changes - 1 changes counted below, and six records of what was created
+    assert len(entries) == 3 * changes + 5
+    newest = next(entry for entry in entries if entry.startswith("Sökt belopp:"))
+    assert f"→ 1,{changes - 1:06} mkr" in newest
     assert page.count("Sökt belopp:") == changes - 1
     assert page.count("Bedömning, föreslaget belopp:") == changes - 1
     assert page.count("Bedömning, Platsspecifik problembeskrivning med dokumenterad") == (

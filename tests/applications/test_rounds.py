@@ -11,6 +11,7 @@ from django.utils import timezone
 from applications.models import Application, Round, RoundDecision, RoundStatus
 from tests.allocations.helpers import plain, xlsx_rows
 from tests.conftest import make_committee, make_organisation, make_round, make_user
+from tests.helpers import one_decimal, section, table
 from trygghet import roles
 from trygghet.models import DecisionOutcome
 
@@ -169,16 +170,47 @@ def test_overview_queries_are_constant(client, stockholm, django_assert_num_quer
         )
     client.force_login(user)
     url = reverse("applications:round-detail", args=[round_.pk])
+    # committee, title, place, focus area, status, applied, proposed, granted
+    expected = {
+        application.title: [
+            application.committee.name,
+            application.title,
+            application.place,
+            "–",
+            "Inskickad",
+            "1,0",
+            "0,5" if hasattr(application, "assessment") else "ej bedömd",
+            "–",
+        ]
+        for application in round_.applications.select_related("committee", "assessment")
+    }
     # session, user, round, criteria, 2 × permissions, filter choices (committees, focus
     # areas), page of applications, summary (which counts and sums the rows shown),
     # 2 × group sums, decisions
     with django_assert_num_queries(13):
         response = client.get(url)
-    assert response.status_code == 200
+    listed = table(response.text, "Inkomna ansökningar")
+    assert f"Summan gäller de {applications} som visas" in listed.caption
+    assert len(listed.rows) == min(applications, 50)  # a page of 50
+    assert listed.rows == [expected[title] for _, title, *_ in listed.rows]
+    assert listed.footer[0][5:7] == [one_decimal(applications), one_decimal(applications / 4)]
+    per_committee = table(response.text, "Summor per nämnd").rows
+    assert [row[1] for row in per_committee] == [str(applications // 5)] * 5
+    per_area = table(response.text, "Summor per fokusområde").rows
+    sums = [str(applications), one_decimal(applications), one_decimal(applications / 4)]
+    assert per_area == [["Inget fokusområde angivet", *sums]]
+    decisions = section(response.text, "Beslut").text
+    assert decisions.count("Gällande beslut") == 1
+    assert decisions.count("Återöppnat beslut") == applications // 10 - 1
     # Filtered, the rows shown are counted and summed on their own: one query more.
     with django_assert_num_queries(14):
         response = client.get(url + "?assessed=ja&page=2")
-    assert response.status_code == 200
+    listed = table(response.text, "Inkomna ansökningar")
+    assert f"Summan gäller de {applications // 2} som visas" in listed.caption
+    assert len(listed.rows) == min(applications // 2, 50)
+    assert listed.rows == [expected[title] for _, title, *_ in listed.rows]
+    assert {row[6] for row in listed.rows} == {"0,5"}  # each of them assessed
+    assert listed.footer[0][5:7] == [one_decimal(applications / 2), one_decimal(applications / 4)]
 
 
 def test_pages_are_counted_from_the_rows_shown(client, stockholm):

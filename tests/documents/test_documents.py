@@ -16,6 +16,7 @@ from allocations.models import PackageYear
 from applications.models import Round
 from documents.models import DecisionDocument
 from tests.conftest import make_organisation, make_round, make_user
+from tests.helpers import one_decimal, table
 from trygghet import roles
 from trygghet.models import User
 
@@ -253,7 +254,21 @@ def test_round_preview_queries_are_constant(client, db, django_assert_num_querie
     url = reverse("documents:document-preview", args=[document.pk])
     # session, user, document, 2 × permissions, summary, applications
     with django_assert_num_queries(7):
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    appendix = table(response.text, "Bedömning per ansökan, grupperad per nämnd")
+    per_committee = applications // 5
+    # each committee's applications, then its sum
+    sums = [row for row in appendix.rows if row[0].startswith("Summa ")]
+    assert [row[1:3] for row in sums] == [
+        [one_decimal(per_committee), one_decimal(per_committee / 4)]
+    ] * 5
+    listed = [row[1:6] for row in appendix.rows if not row[0].startswith("Summa ")]
+    assert len(listed) == applications
+    assert ["Ansökan 0", "Plats 0", "1,0", "0,5", "Delvis."] in listed
+    assert [f"Ansökan {applications - 1}", f"Plats {applications - 1}", "1,0", "–", ""] in listed
+    assert appendix.footer == [
+        ["SUMMA", one_decimal(applications), one_decimal(applications / 4), ""]
+    ]
 
 
 def test_package_year_document_carries_the_year_over_year_table_of_2022(client, demo, tmp_path):

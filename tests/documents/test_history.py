@@ -9,6 +9,7 @@ from documents import services
 from tests.allocations.helpers import plain
 from tests.conftest import make_organisation, make_package, make_user
 from tests.documents.test_documents import create_document, login, nacka_2024
+from tests.helpers import main_lists
 from trygghet import roles
 
 
@@ -82,4 +83,10 @@ def test_history_page_queries_are_constant(client, db, django_assert_num_queries
     # session, user, document, 2 × permissions, document history, finalised versions
     with django_assert_num_queries(7):
         response = client.get(reverse("documents:document-history", args=[document.pk]))
+    (entries,) = main_lists(response.text)
+    assert len(entries) == changes + 1
+    assert entries[0].startswith(
+        f"Datum: 2024-01-{changes % 28:02} → 2024-01-{changes % 28 + 1:02}"
+    )
+    assert entries[-1].startswith("Dokumentet skapat med förifyllda texter")
     assert plain(response.text).count("Datum:") == changes
