@@ -764,12 +764,6 @@ PAGES: dict[str, list[Page]] = {
 }
 # fmt: on
 
-# Statuses that are wrong today: (url name, first argument, method, role) -> what happens.
-# Each is an xfail(strict=True), so it turns red once the bug is fixed and the entry
-# must go.
-BUGS: dict[tuple[str, str, str, str], str] = {}
-
-
 # --- Cases ------------------------------------------------------------------------------
 
 
@@ -787,15 +781,8 @@ def _cases(method: str):
             for username, status in zip(ROLES, statuses, strict=True):
                 if status in (SKIP, NOT_ALLOWED):
                     continue
-                bug = BUGS.get((name, _target(page), method, username))
-                marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
                 yield pytest.param(
-                    name,
-                    page,
-                    username,
-                    status,
-                    id=f"{name}-{_target(page)}-{username}",
-                    marks=marks,
+                    name, page, username, status, id=f"{name}-{_target(page)}-{username}"
                 )
 
 
