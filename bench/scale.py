@@ -3,10 +3,10 @@ throughput under load on PostgreSQL.
 
 Run: .venv/bin/python bench/scale.py   (or `make bench`)
 
-It drops and re-creates its own PostgreSQL database (trygghet_bench on 127.0.0.1:5432, user
-postgres; starts the local cluster if it is down) and fills it with the demo data plus 290
-organisations, each with a package of 10 years × 12 budget lines, and one organisation with a
-round of 2 000 applications. Then it
+Under main() only, it drops and re-creates its own PostgreSQL database (trygghet_bench on
+127.0.0.1:5432, user postgres; starts the local cluster if it is down) and fills it with the
+demo data plus 290 organisations, each with a package of 10 years × 12 budget lines, and one
+organisation with a round of 2 000 applications (bench/scale_data.py). Then it
 
 1. times each page with Django's test client (median and 95th percentile of BENCH_RUNS
    requests after a warm-up) and counts its queries, on the demo data and at scale;
@@ -18,7 +18,8 @@ Production settings throughout (DJANGO_DEBUG=0), with plain HTTP (DJANGO_SECURE_
 and static files from static/ (bench/serve.py).
 """
 
-import datetime
+from __future__ import annotations
+
 import os
 import re
 import shutil
@@ -32,10 +33,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
+    from scale_data import BigData
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-sys.path.insert(0, str(ROOT))
 
 SERVER_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DATABASE_NAME = os.environ.get("BENCH_DATABASE", "trygghet_bench")
@@ -47,26 +52,18 @@ WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "30"))
 WRK_CONNECTIONS = 32
 P95_TARGET_MS = 100
 
-ORGANISATIONS = 290
-YEARS = range(2016, 2026)  # the last one is a proposal, the others decided
-LINES = 12
-BIG_COMMITTEES = 40
-APPLICATIONS = 2000
-ASSESSED_SHARE = 0.9
 
-if DATABASE_NAME in FORBIDDEN_DATABASES:
-    sys.exit(f"BENCH_DATABASE={DATABASE_NAME} används av andra; välj ett eget namn.")
-WORKDIR = Path(tempfile.mkdtemp(prefix="trygghet-scale-"))
-BENCH_ENVIRONMENT = {
-    "DATABASE_URL": f"{SERVER_URL}/{DATABASE_NAME}",
-    "DJANGO_MEDIA_ROOT": str(WORKDIR / "media"),
-    "DJANGO_SETTINGS_MODULE": "trygghet.settings",
-    # Production settings, whatever `make` exports, with plain HTTP let through.
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-}
-os.environ.update(BENCH_ENVIRONMENT)
+def bench_environment(workdir: Path) -> dict[str, str]:
+    """The environment Django runs with in the bench: its own database, production settings."""
+    return {
+        "DATABASE_URL": f"{SERVER_URL}/{DATABASE_NAME}",
+        "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+        "DJANGO_SETTINGS_MODULE": "trygghet.settings",
+        # Production settings, whatever `make` exports, with plain HTTP let through.
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    }
 
 
 def ensure_postgres() -> None:
@@ -100,320 +97,22 @@ def recreate_database() -> None:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
-ensure_postgres()
-recreate_database()
+def prepare(workdir: Path) -> None:
+    """Point Django at the bench's own database, re-create that database and set Django up."""
+    if DATABASE_NAME in FORBIDDEN_DATABASES:
+        sys.exit(f"BENCH_DATABASE={DATABASE_NAME} används av andra; välj ett eget namn.")
+    os.environ.update(bench_environment(workdir))
+    ensure_postgres()
+    recreate_database()
+    for path in (str(ROOT), str(BENCH_DIR)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
 
-import django  # noqa: E402  (after the environment is set)
+    import django
 
-django.setup()
+    django.setup()
 
-import serve  # noqa: E402, F401  (enables static files from static/, as gunicorn gets them)
-from decision_documents import demo_document_timings, document_seconds  # noqa: E402
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from allocations.models import (  # noqa: E402
-    Amount,
-    AmountKind,
-    BudgetLine,
-    BudgetLineLabel,
-    Package,
-    PackageYear,
-    YearStatus,
-)
-from applications.models import (  # noqa: E402
-    DEFAULT_CRITERIA,
-    Application,
-    ApplicationStatus,
-    Assessment,
-    CostItem,
-    Criterion,
-    CriterionAssessment,
-    Evidence,
-    EvidenceKind,
-    Round,
-    RoundStatus,
-    Verdict,
-)
-from documents import services as document_services  # noqa: E402
-from trygghet import roles  # noqa: E402
-from trygghet.demo import demo_load  # noqa: E402
-from trygghet.models import (  # noqa: E402
-    Committee,
-    CommitteeKind,
-    FocusArea,
-    Organisation,
-    Programme,
-    User,
-)
-
-# --- The data ------------------------------------------------------------------------------
-
-BIG_ORGANISATION = "Skalstads kommun"
-BIG_OFFICIAL = "skal-handlaggare"
-BIG_APPLICANT = "skal-sokande"
-BIG_ROUND = "Skalinvesteringar 2025"
-TEXT = (
-    "Platsen upplevs som otrygg kvällstid: dålig belysning, skymd sikt och nedskräpning. "
-    "Trygghetsvandringen visade att boende undviker gångvägen efter mörkrets inbrott. "
-)
-
-
-@dataclass
-class BigData:
-    package: Package
-    round_: Round
-    applicant_committee: Committee
-
-
-@transaction.atomic
-def build_scale_data() -> BigData:
-    """290 organisations with a package each; the first also has the big round."""
-    hashed = make_password("bench-trygghet")
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name=BIG_ORGANISATION if number == 0 else f"Skalkommun {number:03d}",
-            inhabitants=50_000 + number * 1_000,
-            amount_unit="mkr",
-            reference_pattern="KS-ÅÅÅÅ-NNNN",
-        )
-        for number in range(ORGANISATIONS)
-    )
-    big = organisations[0]
-    committee_names = ["Kommunstyrelsen"] + [
-        f"Nämnd {number}" for number in range(1, BIG_COMMITTEES)
-    ]
-    committees = Committee.objects.bulk_create(
-        Committee(
-            organisation=organisation,
-            name=name,
-            kind=CommitteeKind.KOMMUNSTYRELSE
-            if index == 0
-            else (CommitteeKind.STADSDELSNAMND if index % 3 == 0 else CommitteeKind.FACKNAMND),
-        )
-        for organisation in organisations
-        for index, name in enumerate(
-            committee_names[: BIG_COMMITTEES if organisation is big else 5]
-        )
-    )
-    committees_of: dict[int, list[Committee]] = {}
-    for committee in committees:
-        committees_of.setdefault(committee.organisation_id, []).append(committee)
-
-    packages = Package.objects.bulk_create(
-        Package(organisation=organisation, name="Skalpaketet") for organisation in organisations
-    )
-    frame = LINES * 1_000_000
-    PackageYear.objects.bulk_create(
-        PackageYear(
-            package=package,
-            year=year,
-            frame=frame,
-            deciding_body=committees_of[package.organisation_id][0],
-            status=YearStatus.PROPOSAL if year == YEARS[-1] else YearStatus.DECIDED,
-        )
-        for package in packages
-        for year in YEARS
-    )
-    lines = BudgetLine.objects.bulk_create(
-        BudgetLine(
-            package=package,
-            name=f"Insats {number}",
-            recipient=committees_of[package.organisation_id][
-                number % len(committees_of[package.organisation_id])
-            ],
-            order=number,
-            active_from=YEARS[0],
-        )
-        for package in packages
-        for number in range(1, LINES + 1)
-    )
-    # Two lines of each package were renamed half-way, as Nacka's were.
-    BudgetLineLabel.objects.bulk_create(
-        BudgetLineLabel(line=line, from_year=from_year, label=label)
-        for line in lines
-        if line.order <= 2
-        for from_year, label in ((YEARS[0], f"{line.name} (tidigare namn)"), (2021, line.name))
-    )
-    amounts = []
-    for line in lines:
-        # Pairs of lines move money between them, so each year's lines sum to the frame.
-        shift = (line.order % 2 * 2 - 1) * 100_000 * (line.pk % 3)
-        for year in YEARS:
-            proposal = 1_000_000 + shift
-            amounts.append(Amount(line=line, year=year, kind=AmountKind.PROPOSAL, amount=proposal))
-            if year != YEARS[-1]:
-                amounts.append(
-                    Amount(line=line, year=year, kind=AmountKind.BUDGET, amount=proposal)
-                )
-                outcome = proposal * (40 + (line.pk * 7 + year) % 70) // 100
-                amounts.append(
-                    Amount(line=line, year=year, kind=AmountKind.OUTCOME, amount=outcome)
-                )
-    Amount.objects.bulk_create(amounts, batch_size=5000)
-
-    official_group = Group.objects.get(name=roles.OFFICIAL)
-    users = User.objects.bulk_create(
-        User(
-            username=BIG_OFFICIAL if organisation is big else f"skal-handlaggare-{number:03d}",
-            first_name="Bänk",
-            last_name="Handläggare",
-            organisation=organisation,
-            password=hashed,
-        )
-        for number, organisation in enumerate(organisations)
-    )
-    User.groups.through.objects.bulk_create(
-        User.groups.through(user_id=user.pk, group_id=official_group.pk) for user in users
-    )
-    applicant_committee = committees_of[big.pk][3]
-    applicant = User.objects.create(
-        username=BIG_APPLICANT,
-        first_name="Bänk",
-        last_name="Sökande",
-        organisation=big,
-        committee=applicant_committee,
-        password=hashed,
-    )
-    applicant.groups.add(Group.objects.get(name=roles.APPLICANT))
-
-    round_ = _build_round(big, committees_of[big.pk], assessor=users[0])
-    return BigData(package=packages[0], round_=round_, applicant_committee=applicant_committee)
-
-
-def _build_round(organisation: Organisation, committees: list[Committee], assessor) -> Round:
-    programme = Programme.objects.create(
-        organisation=organisation,
-        name="Trygghetsprogram 2024–2027",
-        first_year=2024,
-        last_year=2027,
-    )
-    focus_areas = FocusArea.objects.bulk_create(
-        FocusArea(programme=programme, name=name, order=order)
-        for order, name in enumerate(
-            ["Trygga offentliga miljöer", "Brottsförebyggande samverkan", "Unga", "Övrigt"],
-            start=1,
-        )
-    )
-    round_ = Round.objects.create(
-        organisation=organisation,
-        name=BIG_ROUND,
-        year=2025,
-        frame=400_000_000,
-        opens_on=datetime.date(2025, 1, 15),
-        closes_on=datetime.date(2025, 3, 15),
-        deciding_body=committees[0],
-        status=RoundStatus.PROPOSAL,
-    )
-    criteria = Criterion.objects.bulk_create(
-        Criterion(round=round_, text=text, order=order)
-        for order, text in enumerate(DEFAULT_CRITERIA, start=1)
-    )
-    submitted_at = timezone.make_aware(datetime.datetime(2025, 3, 10, 12, 0))
-    applicants = committees[1:]
-    applications = Application.objects.bulk_create(
-        (
-            Application(
-                round=round_,
-                committee=applicants[number % len(applicants)],
-                title=f"Trygghetsåtgärd {number:04d}",
-                place=f"Gångvägen vid kvarter {number % 300}",
-                problem=TEXT * 3,
-                measure="Ny belysning, röjning av buskage och bättre sikt längs gångvägen.",
-                expected_effect="Fler rör sig på platsen kvällstid och upplever den som trygg.",
-                focus_area=focus_areas[number % len(focus_areas)],
-                applied_amount=100_000 + (number * 37_000) % 1_900_000,
-                contact_name="Kontaktperson",
-                contact_email="kontakt@skalstad.se",
-                status=ApplicationStatus.DRAFT
-                if number % 100 == 99
-                else ApplicationStatus.RETURNED
-                if number % 50 == 7
-                else ApplicationStatus.SUBMITTED,
-                submitted_at=None if number % 100 == 99 else submitted_at,
-            )
-            for number in range(APPLICATIONS)
-        ),
-        batch_size=1000,
-    )
-    Evidence.objects.bulk_create(
-        Evidence(
-            application=application,
-            kind=EvidenceKind.WALK,
-            date=datetime.date(2024, 10, 1),
-            description="Trygghetsvandring med boende",
-        )
-        for application in applications
-    )
-    CostItem.objects.bulk_create(
-        CostItem(application=application, description=description, amount=amount)
-        for application in applications
-        for description, amount in (
-            ("Material", application.applied_amount // 2),
-            ("Arbete", application.applied_amount - application.applied_amount // 2),
-        )
-    )
-    assessed_at = timezone.make_aware(datetime.datetime(2025, 4, 1, 9, 0))
-    assessed = [
-        application
-        for application in applications
-        if application.status != ApplicationStatus.DRAFT
-        and application.pk % 10 < ASSESSED_SHARE * 10
-    ]
-    assessments = Assessment.objects.bulk_create(
-        Assessment(
-            application=application,
-            proposed_amount=application.applied_amount if index % 3 else 0,
-            motivation=""
-            if index % 3
-            else "Åtgärden är inte kopplad till den beskrivna otryggheten.",
-            assessor=assessor,
-            assessed_at=assessed_at,
-        )
-        for index, application in enumerate(assessed)
-    )
-    verdicts = [Verdict.MET, Verdict.PARTLY, Verdict.NOT_MET]
-    CriterionAssessment.objects.bulk_create(
-        (
-            CriterionAssessment(
-                assessment=assessment,
-                criterion=criterion,
-                verdict=verdicts[(assessment.pk + criterion.order) % 3],
-            )
-            for assessment in assessments
-            for criterion in criteria
-        ),
-        batch_size=5000,
-    )
-    return round_
-
-
-def build() -> BigData:
-    start = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    demo_load()
-    data = build_scale_data()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as autovacuum would have by the time anyone looks
-    counts = {
-        "organisationer": Organisation.objects.count(),
-        "år": PackageYear.objects.count(),
-        "budgetposter": BudgetLine.objects.count(),
-        "belopp": Amount.objects.count(),
-        "ansökningar": Application.objects.count(),
-        "bedömningar": Assessment.objects.count(),
-    }
-    print(
-        f"Databasen {DATABASE_NAME} byggd på {time.perf_counter() - start:.0f} s: "
-        + ", ".join(f"{count} {name}" for name, count in counts.items())
-    )
-    return data
+    import serve  # noqa: F401  (enables static files from static/, as gunicorn gets them)
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -441,6 +140,12 @@ class PageResult:
 
 
 def pages(data: BigData) -> list[Page]:
+    from django.urls import reverse
+    from scale_data import BIG_APPLICANT, BIG_OFFICIAL, YEARS
+
+    from allocations.models import Package
+    from applications.models import Application, ApplicationStatus, Round
+
     nacka = Package.objects.get(organisation__name="Nacka kommun", name="Trygghetspaketet")
     stockholm = Round.objects.get(name="Trygghetsinvesteringar 2024")
     big_package, big_round = data.package, data.round_
@@ -496,12 +201,19 @@ def pages(data: BigData) -> list[Page]:
 
 
 def logged_in(username: str) -> Client:
+    from django.test import Client
+
+    from trygghet.models import User
+
     client = Client()
     client.force_login(User.objects.get(username=username))
     return client
 
 
 def query_count(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     if response.status_code != 200:
@@ -553,9 +265,12 @@ def measure_pages(data: BigData) -> list[PageResult]:
 
 def measure_documents(data: BigData) -> list[tuple[str, float, float | None]]:
     """The demo documents (data, HTML and PDF) and the big round's, HTML alone and with PDF."""
-    from decision_documents import median_seconds
+    from decision_documents import demo_document_timings, document_seconds, median_seconds
+    from scale_data import APPLICATIONS, BIG_OFFICIAL, BIG_ROUND
 
+    from documents import services as document_services
     from documents.rendering import render_html
+    from trygghet.models import User
 
     results = demo_document_timings(runs=5)
     big = document_services.document_get_or_create(
@@ -658,14 +373,17 @@ def plain_status(url: str, cookie: str) -> int:
         return error.code
 
 
-def run_load(data: BigData, wrk: str) -> LoadResult:
+def run_load(data: BigData, wrk: str, workdir: Path) -> LoadResult:
+    from django.urls import reverse
+    from scale_data import BIG_OFFICIAL, YEARS
+
     client = logged_in(BIG_OFFICIAL)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     port = free_port()
     workers = 2 * (os.cpu_count() or 1) + 1  # gunicorn's advice for sync workers
     path = reverse("allocations:year-detail", args=[data.package.pk, YEARS[-1]])
     url = f"http://127.0.0.1:{port}{path}"
-    log = (WORKDIR / "gunicorn.log").open("w")
+    log = (workdir / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -679,7 +397,7 @@ def run_load(data: BigData, wrk: str) -> LoadResult:
             str(workers),
             "serve:application",
         ],
-        env={**os.environ, **BENCH_ENVIRONMENT},
+        env=os.environ,  # the bench's, as prepare() set them
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -688,7 +406,7 @@ def run_load(data: BigData, wrk: str) -> LoadResult:
         status = plain_status(url, cookie)
         if status != 200:
             raise RuntimeError(f"Årstabellen svarade {status} i gunicorn (inte inloggad?)")
-        script = WORKDIR / "count.lua"
+        script = workdir / "count.lua"
         script.write_text(WRK_SCRIPT)
         output = subprocess.run(
             [
@@ -716,7 +434,7 @@ def run_load(data: BigData, wrk: str) -> LoadResult:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    (WORKDIR / "wrk.txt").write_text(output)
+    (workdir / "wrk.txt").write_text(output)
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
@@ -790,6 +508,10 @@ def print_report(
 
 
 def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="trygghet-scale-"))
+    prepare(workdir)
+    from scale_data import build
+
     data = build()
     results = measure_pages(data)
     wrk = ensure_wrk()
@@ -799,7 +521,7 @@ def main() -> None:
             "(installera Debian-paketet wrk som root: apt-get install wrk)"
         )
     else:
-        load = run_load(data, wrk)
+        load = run_load(data, wrk, workdir)
     documents = measure_documents(data)
     print_report(results, load, documents)
 
