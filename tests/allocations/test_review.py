@@ -281,9 +281,9 @@ def test_year_page_queries_are_constant(client, db, django_assert_num_queries, l
             reopen_reason="Rättelse av belopp",
         )
     client.force_login(user)
-    # session, user, 2 × permissions, year, lines, labels, amounts, totals, recipients,
-    # finalised document?, decisions
-    with django_assert_num_queries(12):
+    # session, user, 2 × permissions, year (with its document: the lock), lines, labels,
+    # amounts, totals, recipients, decisions
+    with django_assert_num_queries(11):
         response = client.get(reverse("allocations:year-detail", args=[package.pk, 2024]))
     assert response.status_code == 200
 

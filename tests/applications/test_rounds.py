@@ -169,14 +169,14 @@ def test_overview_queries_are_constant(client, stockholm, django_assert_num_quer
         )
     client.force_login(user)
     url = reverse("applications:round-detail", args=[round_.pk])
-    # session, user, round, criteria, 2 × permissions, filter choices (committees, focus
-    # areas), page of applications, summary (which counts and sums the rows shown),
-    # 2 × group sums, decisions
-    with django_assert_num_queries(13):
+    # session, user, round, criteria, 2 × permissions, the user's roles (applicant?), filter
+    # choices (committees, focus areas), page of applications, summary (which counts and sums
+    # the rows shown), 2 × group sums, decisions
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     # Filtered, the rows shown are counted and summed on their own: one query more.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(url + "?assessed=ja&page=2")
     assert response.status_code == 200
 
