@@ -6,17 +6,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from trygghet.forms import DecisionForm, ReopenForm, add_service_errors
-from trygghet.locks import DECIDED, REOPENED, state_word, subject_name
-
-PROPOSAL_STATUS = "forslag"  # YearStatus.PROPOSAL and RoundStatus.PROPOSAL
+from trygghet.locks import DECIDED, REOPENED, STATUS, state_word, subject_name
 
 
 def decide_page(request, subject, *, rows, unit, decide, saved, back, template, context, items=()):
     """Record the decision on a proposal as the protocol states it: `decide(record=…,
     amounts=…, by=…)` saves it, `saved(decision)` says what happened. The page lists the
     form's rows, each with its item (an application) when `items` are given."""
-    if subject.status != PROPOSAL_STATUS:
-        noun = "ett år" if subject._meta.label_lower == "allocations.packageyear" else "en omgång"
+    label = subject._meta.label_lower
+    if subject.status != STATUS[label].PROPOSAL:
+        noun = "ett år" if label == "allocations.packageyear" else "en omgång"
         messages.error(request, f"Bara {noun} med status förslag kan beslutas.")
         return redirect(back)
     body = subject.deciding_body.name if subject.deciding_body else ""

@@ -9,6 +9,9 @@ allocations.rules.ensure_amounts_editable.
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Case, CharField, QuerySet, Value, When
 
+from allocations.models import YearStatus
+from applications.models import RoundStatus
+
 DECIDED = "decided"
 FINALISED = "finalised"
 
@@ -27,7 +30,8 @@ STATE = {
         REOPENED: "återöppnad",
     },
 }
-DECIDED_STATUS = "beslutad"  # YearStatus.DECIDED and RoundStatus.DECIDED
+# The statuses of each lockable model.
+STATUS = {"allocations.packageyear": YearStatus, "applications.round": RoundStatus}
 
 
 def lock_of(subject, *, fresh: bool = False) -> str | None:
@@ -83,7 +87,7 @@ def with_lock(queryset: QuerySet) -> QuerySet:
     """Each row's lock in one query, as `.lock` (DECIDED, FINALISED or None)."""
     return queryset.annotate(
         lock=Case(
-            When(status=DECIDED_STATUS, then=Value(DECIDED)),
+            When(status=STATUS[queryset.model._meta.label_lower].DECIDED, then=Value(DECIDED)),
             When(document__finalised=True, then=Value(FINALISED)),
             default=None,
             output_field=CharField(),
