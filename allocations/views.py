@@ -18,7 +18,7 @@ from trygghet.amounts import format_amount_with_unit
 from trygghet.decision_views import decide_page, reopen_page
 from trygghet.exports import FORMATS, export_response
 from trygghet.forms import add_service_errors
-from trygghet.locks import lock_reason
+from trygghet.locks import lock_notice
 
 VIEW_PACKAGE = "allocations.view_package"
 VIEW = "allocations.view_packageyear"
@@ -90,7 +90,7 @@ def year_detail(request, pk: int, year: int):
             "recipient_table": recipient_table,
             "frame_message": frame_message,
             "decisions": selectors.decisions_of(package_year=package_year),
-            "lock_reason": lock_reason(package_year),
+            "lock_notice": lock_notice(package_year),
             "document": document_of(package_year),
         },
     )

@@ -29,7 +29,7 @@ from trygghet.concurrency import ConcurrentChange, rebase_form
 from trygghet.decision_views import decide_page, reopen_page
 from trygghet.exports import FORMATS, export_response
 from trygghet.forms import add_service_errors
-from trygghet.locks import lock_reason
+from trygghet.locks import lock_notice, lock_reason
 from trygghet.roles import is_applicant
 from trygghet.tables import counted_pages
 
@@ -108,7 +108,7 @@ def round_detail(request, pk: int):
                 heading="Fokusområde",
                 totals=round_totals,
             ),
-            "lock_reason": lock_reason(round_),
+            "lock_notice": lock_notice(round_),
             "decisions": selectors.decisions_of(round_=round_),
             "next_status": _neighbour_status(round_, 1),
             "previous_status": _neighbour_status(round_, -1),
@@ -448,7 +448,7 @@ def _application_page(request, application, return_form=None):
             "unit": unit,
             "verdicts": selectors.criterion_verdicts(application=application),
             "is_applicant": is_applicant(request.user),
-            "lock_reason": lock_reason(round_),
+            "lock_notice": lock_notice(round_),
             # A returned application may come back after the round has closed.
             "submittable": round_.is_open or application.status == ApplicationStatus.RETURNED,
             "assessable": application.status == ApplicationStatus.SUBMITTED,

@@ -16,15 +16,20 @@ DECIDED = "decided"
 FINALISED = "finalised"
 
 REOPENED = "reopened"
+NOUN, PRONOUN = "noun", "pronoun"
 
 # How each state reads of a year (ett år: neuter) and of a round (en omgång: common gender).
 STATE = {
     "allocations.packageyear": {
+        NOUN: "Året",
+        PRONOUN: "Det",
         DECIDED: "beslutat",
         FINALISED: "fastställt i ett beslutsdokument",
         REOPENED: "återöppnat",
     },
     "applications.round": {
+        NOUN: "Omgången",
+        PRONOUN: "Den",
         DECIDED: "beslutad",
         FINALISED: "fastställd i ett beslutsdokument",
         REOPENED: "återöppnad",
@@ -67,6 +72,17 @@ def subject_name(subject) -> str:
     if subject._meta.label_lower == "allocations.packageyear":
         return f"{subject.package.name} {subject.year}"
     return subject.name
+
+
+def lock_notice(subject) -> str | None:
+    """What the subject's own page says of its lock ("Året är beslutat. Det kan inte
+    ändras."): the reason without the name, which a refused change names in its message."""
+    lock = lock_of(subject)
+    if lock is None:
+        return None
+    state = STATE[subject._meta.label_lower]
+    until = " förrän en ny version av dokumentet skapas" if lock == FINALISED else ""
+    return f"{state[NOUN]} är {state[lock]}. {state[PRONOUN]} kan inte ändras{until}."
 
 
 def _message(subject, lock: str) -> str:

@@ -11,8 +11,11 @@ from tests.conftest import make_package, make_round, make_user
 from trygghet import roles
 from trygghet.models import User
 
+# Refused (a message naming the round or year) and on their own pages (a notice).
 ROUND_LOCKED = "är fastställd i ett beslutsdokument och kan inte ändras"
 YEAR_LOCKED = "är fastställt i ett beslutsdokument och kan inte ändras"
+ROUND_NOTICE = "Omgången är fastställd i ett beslutsdokument. Den kan inte ändras förrän"
+YEAR_NOTICE = "Året är fastställt i ett beslutsdokument. Det kan inte ändras förrän"
 
 
 @pytest.fixture
@@ -48,7 +51,7 @@ def test_a_finalised_round_page_shows_the_reason_and_no_edit_buttons(
 ):
     client.force_login(official)
     page = client.get(reverse("applications:round-detail", args=[finalised_round.pk])).text
-    assert ROUND_LOCKED in page
+    assert ROUND_NOTICE in page
     assert reverse("applications:round-edit", args=[finalised_round.pk]) not in page
     assert reverse("applications:import-upload", args=[finalised_round.pk]) not in page
     assert reverse("applications:round-status", args=[finalised_round.pk]) not in page
@@ -60,7 +63,7 @@ def test_a_finalised_round_cannot_be_assessed_or_returned(client, official, fina
     application = finalised_round.applications.order_by("pk").last()  # not yet assessed
     page = client.get(reverse("applications:application-detail", args=[application.pk])).text
     assess_url = reverse("applications:application-assess", args=[application.pk])
-    assert ROUND_LOCKED in page
+    assert ROUND_NOTICE in page
     assert assess_url not in page and "Bedöm ansökan" not in page
     assert reverse("applications:application-return", args=[application.pk]) not in page
 
@@ -115,7 +118,7 @@ def test_a_finalised_year_page_shows_the_reason_and_no_edit_buttons(
     client.force_login(official)
     package_pk, year = finalised_year.package_id, finalised_year.year
     page = client.get(reverse("allocations:year-detail", args=[package_pk, year])).text
-    assert YEAR_LOCKED in page
+    assert YEAR_NOTICE in page
     assert reverse("allocations:allocation-edit", args=[package_pk, year, "forslag"]) not in page
     assert reverse("allocations:lines", args=[package_pk, year]) not in page
 
