@@ -7,16 +7,30 @@ from django.forms.models import BaseInlineFormSet
 
 from allocations.models import (
     Amount,
+    AmountKind,
     BudgetLine,
     BudgetLineLabel,
     Package,
     PackageYear,
     YearDecision,
 )
-from allocations.rules import amount_is_locked, is_finalised, locked_years
 from trygghet.admin import RecordOnlyAdmin
+from trygghet.locks import lock_of, state_word, with_lock
 
 LOCKED_MESSAGE = "{year} är {reason}: förslag och budget kan inte ändras."
+
+
+def locked_years(package_id: int) -> dict[int, str]:
+    """The locked years of a package and why (one query): trygghet.locks for every year."""
+    rows = with_lock(PackageYear.objects.filter(package_id=package_id)).filter(lock__isnull=False)
+    return {year: state_word(PackageYear, lock) for year, lock in rows.values_list("year", "lock")}
+
+
+def amount_is_locked(*, package_id: int, year: int, kind: str, locked=None) -> bool:
+    """A proposal or budget of a locked year; outcomes are reported after the decision."""
+    if kind == AmountKind.OUTCOME:
+        return False
+    return year in (locked_years(package_id) if locked is None else locked)
 
 
 class DecidedYearsFormSet(BaseInlineFormSet):
@@ -80,17 +94,15 @@ class PackageAdmin(admin.ModelAdmin):
 
 @admin.register(PackageYear)
 class PackageYearAdmin(admin.ModelAdmin):
-    """A decided year is read-only here as everywhere else."""
+    """A locked year (decided or finalised) is read-only here as everywhere else."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._locked(obj)
+        locked = obj is not None and lock_of(obj)
+        return super().has_change_permission(request, obj) and not locked
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._locked(obj)
-
-    @staticmethod
-    def _locked(obj) -> bool:
-        return obj is not None and (obj.is_decided or is_finalised(obj))
+        locked = obj is not None and lock_of(obj)
+        return super().has_delete_permission(request, obj) and not locked
 
     list_display = ["package", "year_shown", "frame", "deciding_body", "status"]
 

@@ -1,29 +1,13 @@
 """Business rules of allocations, in one place: forms, imports and commands call these."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
-from allocations.models import AmountKind, PackageYear, YearStatus
+from allocations.models import AmountKind, PackageYear
 from trygghet.amounts import format_amount_with_unit
+from trygghet.locks import ensure_editable
 
-
-def ensure_year_editable(package_year: PackageYear) -> None:
-    """A decided year (status beslutad), or one whose decision document is finalised, is
-    read-only everywhere."""
-    name = f"{package_year.package.name} {package_year.year}"
-    if package_year.status == YearStatus.DECIDED:
-        raise ValidationError(f"{name} är beslutat och kan inte ändras.", code="decided")
-    if is_finalised(package_year):
-        raise ValidationError(
-            f"{name} är fastställt i ett beslutsdokument och kan inte ändras. Skapa en ny "
-            "version av dokumentet för att ändra.",
-            code="finalised",
-        )
-
-
-def is_finalised(package_year: PackageYear) -> bool:
-    """Whether a finalised decision document is in force for the year."""
-    return PackageYear.objects.filter(pk=package_year.pk, document__finalised=True).exists()
+# The import package still calls the lock by its old name (until it moves to trygghet/imports).
+ensure_year_editable = ensure_editable
 
 
 def frame_difference_message(*, total: int, frame: int, unit: str) -> str | None:
@@ -60,25 +44,4 @@ def ensure_amounts_editable(package_year: PackageYear, kind: str) -> None:
     Outcomes (utfall) are reported after the decision, so they stay open in a decided year.
     """
     if kind != AmountKind.OUTCOME:
-        ensure_year_editable(package_year)
-
-
-def locked_years(package_id: int) -> dict[int, str]:
-    """The read-only years of a package and why (one query): decided, or fastställd in a
-    decision document — the same two locks as ensure_year_editable."""
-    rows = PackageYear.objects.filter(
-        Q(status=YearStatus.DECIDED) | Q(document__finalised=True), package_id=package_id
-    ).values_list("year", "status")
-    return {
-        year: "beslutat" if status == YearStatus.DECIDED else "fastställt i ett beslutsdokument"
-        for year, status in rows
-    }
-
-
-def amount_is_locked(
-    *, package_id: int, year: int, kind: str, locked: dict[int, str] | None = None
-) -> bool:
-    """Whether an amount may not change: a proposal or budget in a locked year."""
-    if kind == AmountKind.OUTCOME:
-        return False
-    return year in (locked_years(package_id) if locked is None else locked)
+        ensure_editable(package_year)

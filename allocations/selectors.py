@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Min, Prefetch, QuerySet, Sum
-from django.shortcuts import get_object_or_404
 
 from allocations.models import (
     Amount,
@@ -17,8 +16,8 @@ from allocations.models import (
 )
 
 
-def package_for_detail(*, user, pk: int) -> QuerySet[Package]:
-    """A package the user may see, with its years, lines and the lines' label history."""
+def packages_for_detail() -> QuerySet[Package]:
+    """Packages with their years, lines and the lines' label history."""
     lines = (
         BudgetLine.objects.select_related("recipient", "focus_area")
         .prefetch_related(
@@ -26,17 +25,12 @@ def package_for_detail(*, user, pk: int) -> QuerySet[Package]:
         )
         .order_by("order", "pk")
     )
-    return (
-        Package.objects.for_user(user)
-        .filter(pk=pk)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "years",
-                queryset=PackageYear.objects.select_related("deciding_body").order_by("-year"),
-            ),
-            Prefetch("lines", queryset=lines),
-        )
+    return Package.objects.select_related("organisation").prefetch_related(
+        Prefetch(
+            "years",
+            queryset=PackageYear.objects.select_related("deciding_body").order_by("-year"),
+        ),
+        Prefetch("lines", queryset=lines),
     )
 
 
@@ -83,14 +77,9 @@ def _lines_with_labels(package: Package) -> QuerySet[BudgetLine]:
     )
 
 
-def package_year_for_user(*, user, pk: int, year: int) -> PackageYear:
-    """The year of a package the user may see, with package and organisation (404 otherwise)."""
-    return get_object_or_404(
-        PackageYear.objects.select_related("package__organisation", "deciding_body", "document"),
-        package__in=Package.objects.for_user(user),
-        package_id=pk,
-        year=year,
-    )
+def package_years_for_pages() -> QuerySet[PackageYear]:
+    """Years with their package, organisation, deciding body and document."""
+    return PackageYear.objects.select_related("package__organisation", "deciding_body", "document")
 
 
 # An outcome below this share of the budget is marked for the reviewer.

@@ -22,11 +22,9 @@ from trygghet.concurrency import ConcurrentChange, concurrent_change
 from trygghet.decisions import (
     DecisionRecord,
     changed_amounts,
-    decision_record,
+    decision_create,
     decision_reopen,
-    ensure_may_reopen,
     record_errors,
-    reopen_reason,
 )
 
 
@@ -224,9 +222,8 @@ def package_year_decide(
         errors[NON_FIELD_ERRORS] = error.messages
     if errors:
         raise ValidationError(errors)
-    decision = decision_record(
-        YearDecision,
-        package_year=package_year,
+    decision = decision_create(
+        package_year,
         record=record,
         changes=changed_amounts(
             [(line.label_for(year), proposals.get(line.pk, 0), decided[line.pk]) for line in lines]
@@ -257,15 +254,10 @@ def package_year_decide(
 def package_year_reopen(*, package_year: PackageYear, reason: str, by) -> PackageYear:
     """Reopen a decided year, for someone with the right to: the decision is kept, marked
     reopened with who and why, and the year is a proposal again."""
-    ensure_may_reopen(by, "allocations.reopen_yeardecision")
-    package_year = PackageYear.objects.select_for_update().get(pk=package_year.pk)
-    if package_year.status != YearStatus.DECIDED:
-        raise ValidationError(
-            f"{package_year.package.name} {package_year.year} är inte beslutat.",
-            code="not_decided",
-        )
-    reason = reopen_reason(reason)
-    decision_reopen(package_year.decisions.in_force(), reason=reason, by=by)
+    package_year = (
+        PackageYear.objects.select_for_update().select_related("package").get(pk=package_year.pk)
+    )
+    reason = decision_reopen(package_year, reason=reason, by=by)
     package_year.status = YearStatus.PROPOSAL
     package_year.version += 1  # the row is locked above
     package_year._change_reason = f"Återöppnat: {reason}"

@@ -10,21 +10,20 @@ from allocations.charts import year_over_year_chart
 from allocations.forms import AllocationForm, LineForm, NewYearForm, RenameLineForm
 from allocations.history import package_year_history
 from allocations.models import AmountKind, Package, YearStatus
-from allocations.rules import (
-    ensure_amounts_editable,
-    ensure_year_editable,
-    frame_difference_message,
-    is_finalised,
-)
+from allocations.rules import ensure_amounts_editable, frame_difference_message
 from allocations.tables import MultiYearReviewTable, RecipientTable, YearReviewTable
 from documents.selectors import document_of
-from trygghet.access import require_permission
+from trygghet.access import get_for_user, refuse_if_locked
 from trygghet.amounts import format_amount_with_unit
+from trygghet.decision_views import decide_page, reopen_page
 from trygghet.exports import FORMATS, export_response
-from trygghet.forms import DecisionForm, ReopenForm, add_service_errors
+from trygghet.forms import add_service_errors
+from trygghet.locks import lock_notice
 
-VIEW = "allocations.view_package"
-EDIT = "allocations.change_amount"
+VIEW_PACKAGE = "allocations.view_package"
+VIEW = "allocations.view_packageyear"
+EDIT = "allocations.change_packageyear"
+START = "allocations.add_packageyear"
 DECIDE = "allocations.add_yeardecision"
 REOPEN = "allocations.reopen_yeardecision"
 
@@ -33,24 +32,18 @@ ENTRY_KINDS = {"forslag": AmountKind.PROPOSAL, "utfall": AmountKind.OUTCOME}
 MAX_YEARS = 10
 
 
-def _package(request, pk: int, permission: str = VIEW) -> Package:
-    package = get_object_or_404(
-        Package.objects.for_user(request.user).select_related("organisation"), pk=pk
+PACKAGES = Package.objects.select_related("organisation")
+
+
+def _year(request, pk: int, year: int, perm: str = VIEW):
+    return get_for_user(
+        request, selectors.package_years_for_pages(), perm, package_id=pk, year=year
     )
-    require_permission(request, permission)
-    return package
-
-
-def _package_year(request, pk: int, year: int, permission: str = VIEW):
-    package_year = selectors.package_year_for_user(user=request.user, pk=pk, year=year)
-    require_permission(request, permission)
-    return package_year
 
 
 @require_GET
 def package_detail(request, pk: int):
-    package = get_object_or_404(selectors.package_for_detail(user=request.user, pk=pk))
-    require_permission(request, VIEW)
+    package = get_for_user(request, selectors.packages_for_detail(), VIEW_PACKAGE, pk=pk)
     return render(
         request,
         "allocations/package_detail.html",
@@ -58,7 +51,6 @@ def package_detail(request, pk: int):
             "package": package,
             "unit": package.organisation.amount_unit,
             "years": selectors.package_year_summaries(package=package),
-            "can_edit": request.user.has_perm(EDIT),
         },
     )
 
@@ -78,7 +70,7 @@ def _year_tables(package_year):
 
 @require_GET
 def year_detail(request, pk: int, year: int):
-    package_year = _package_year(request, pk, year)
+    package_year = _year(request, pk, year)
     unit = package_year.package.organisation.amount_unit
     table, review_table, recipient_table = _year_tables(package_year)
     frame_message = None
@@ -97,12 +89,8 @@ def year_detail(request, pk: int, year: int):
             "review_table": review_table,
             "recipient_table": recipient_table,
             "frame_message": frame_message,
-            "can_edit": request.user.has_perm(EDIT),
-            "can_decide": request.user.has_perm(DECIDE),
-            "can_reopen": request.user.has_perm(REOPEN),
             "decisions": selectors.decisions_of(package_year=package_year),
-            "is_decided": package_year.is_decided,
-            "is_finalised": is_finalised(package_year),
+            "lock_notice": lock_notice(package_year),
             "document": document_of(package_year),
         },
     )
@@ -110,7 +98,7 @@ def year_detail(request, pk: int, year: int):
 
 @require_GET
 def year_history(request, pk: int, year: int):
-    package_year = _package_year(request, pk, year)
+    package_year = _year(request, pk, year)
     return render(
         request,
         "allocations/year_history.html",
@@ -126,7 +114,7 @@ def year_history(request, pk: int, year: int):
 def year_export(request, pk: int, year: int, table_name: str, export_format: str):
     if export_format not in FORMATS:
         raise Http404
-    package_year = _package_year(request, pk, year)
+    package_year = _year(request, pk, year)
     _, review_table, recipient_table = _year_tables(package_year)
     tables = {
         "ar": (review_table, f"{year}"),
@@ -157,7 +145,7 @@ def _multi_year_context(request, package: Package):
 
 @require_GET
 def multi_year(request, pk: int):
-    package = _package(request, pk)
+    package = get_for_user(request, PACKAGES, VIEW_PACKAGE, pk=pk)
     unit = package.organisation.amount_unit
     context = _multi_year_context(request, package)
     if context is None:
@@ -181,7 +169,7 @@ def multi_year(request, pk: int):
 def multi_year_export(request, pk: int, export_format: str):
     if export_format not in FORMATS:
         raise Http404
-    package = _package(request, pk)
+    package = get_for_user(request, PACKAGES, VIEW_PACKAGE, pk=pk)
     context = _multi_year_context(request, package)
     if context is None:
         raise Http404
@@ -192,16 +180,12 @@ def multi_year_export(request, pk: int, export_format: str):
     )
 
 
-def _editable_year(request, pk: int, year: int):
-    return _package_year(request, pk, year, EDIT)
-
-
 @require_http_methods(["GET", "POST"])
 def allocation_edit(request, pk: int, year: int, kind_slug: str):
     kind = ENTRY_KINDS.get(kind_slug)
     if kind is None:
         raise Http404
-    package_year = _editable_year(request, pk, year)
+    package_year = _year(request, pk, year, EDIT)
     package = package_year.package
     unit = package.organisation.amount_unit
     try:
@@ -303,13 +287,9 @@ def _report_saved(request, *, package_year, kind, total, marked):
 
 def _open_year_for_lines(request, pk: int, year: int):
     """The year whose lines an official changes; None (with a message) if it is locked."""
-    package_year = _editable_year(request, pk, year)
-    try:
-        ensure_year_editable(package_year)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return None
-    return package_year
+    package_year = _year(request, pk, year, EDIT)
+    back = reverse("allocations:year-detail", args=[pk, year])
+    return None if refuse_if_locked(request, package_year, back) else package_year
 
 
 def _render_lines(request, package_year, *, add_form=None, rename_line=None, rename_form=None):
@@ -436,7 +416,7 @@ def line_move(request, pk: int, year: int, line_pk: int, direction: str):
 
 @require_http_methods(["GET", "POST"])
 def year_start(request, pk: int):
-    package = _package(request, pk, EDIT)
+    package = get_for_user(request, PACKAGES, START, pk=pk)
     unit = package.organisation.amount_unit
     latest = package.years.order_by("-year").first()
     initial = (
@@ -478,78 +458,45 @@ def _decision_rows(package_year):
 @require_http_methods(["GET", "POST"])
 def year_decide(request, pk: int, year: int):
     """Record the decision on the year's proposal as the protocol states it."""
-    package_year = _package_year(request, pk, year, DECIDE)
-    package = package_year.package
-    unit = package.organisation.amount_unit
-    if package_year.status != YearStatus.PROPOSAL:
-        messages.error(request, "Bara ett år med status förslag kan beslutas.")
-        return redirect("allocations:year-detail", pk=pk, year=year)
-    rows = _decision_rows(package_year)
-    body = package_year.deciding_body.name if package_year.deciding_body else ""
-    form = DecisionForm(request.POST or None, rows=rows, unit=unit, initial={"body": body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.package_year_decide(
-                package_year=package_year,
-                record=form.record(),
-                amounts=form.amounts(),
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            how = (
-                "enligt förslaget"
-                if decision.followed_proposal
-                else f"med ändringar i {len(decision.changes)} poster"
-            )
-            messages.success(
-                request,
-                f"Beslutet är registrerat: {decision} ({how}). Det beslutade är årets budget "
-                "och året kan inte längre ändras.",
-            )
-            return redirect("allocations:year-detail", pk=pk, year=year)
-    return render(
+    package_year = _year(request, pk, year, DECIDE)
+
+    def saved(decision) -> str:
+        how = (
+            "enligt förslaget"
+            if decision.followed_proposal
+            else f"med ändringar i {len(decision.changes)} poster"
+        )
+        return (
+            f"Beslutet är registrerat: {decision} ({how}). Det beslutade är årets budget "
+            "och året kan inte längre ändras."
+        )
+
+    return decide_page(
         request,
-        "allocations/year_decide.html",
-        {
-            "package_year": package_year,
-            "package": package,
-            "unit": unit,
-            "form": form,
-        },
+        package_year,
+        rows=_decision_rows(package_year),
+        unit=package_year.package.organisation.amount_unit,
+        decide=lambda **record: services.package_year_decide(package_year=package_year, **record),
+        saved=saved,
+        back=reverse("allocations:year-detail", args=[pk, year]),
+        template="allocations/year_decide.html",
+        context={"package_year": package_year, "package": package_year.package},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def year_reopen(request, pk: int, year: int):
     """Reopen a decided year: a right of its own, with a reason that is kept."""
-    package_year = _package_year(request, pk, year, REOPEN)
-    if not package_year.is_decided:
-        messages.error(request, f"{package_year.package.name} {year} är inte beslutat.")
-        return redirect("allocations:year-detail", pk=pk, year=year)
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.package_year_reopen(
-                package_year=package_year, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{package_year.package.name} {year} är återöppnat och har status förslag. "
-                "Beslutet och skälet finns kvar under Beslut.",
-            )
-            return redirect("allocations:year-detail", pk=pk, year=year)
-    return render(
+    package_year = _year(request, pk, year, REOPEN)
+    return reopen_page(
         request,
-        "allocations/year_reopen.html",
-        {
-            "package_year": package_year,
-            "package": package_year.package,
-            "decisions": selectors.decisions_of(package_year=package_year),
-            "form": form,
-        },
+        package_year,
+        reopen=lambda **reason: services.package_year_reopen(package_year=package_year, **reason),
+        back=reverse("allocations:year-detail", args=[pk, year]),
+        explanation=(
+            "Året får status förslag igen, så att ett nytt beslut kan registreras. Det nuvarande "
+            "beslutet finns kvar, markerat som återöppnat med ditt namn, tiden och skälet. "
+            "Budgeten ändras inte förrän ett nytt beslut registreras."
+        ),
+        context={"package_year": package_year, "package": package_year.package},
     )

@@ -12,21 +12,24 @@ from applications.models import (
     RoundDecision,
 )
 from trygghet.admin import RecordOnlyAdmin
+from trygghet.locks import lock_of
 
 
-class ReadOnlyWhenDecidedMixin:
-    """A decided round, and everything in it, is read-only here as everywhere else."""
+class ReadOnlyWhenLockedMixin:
+    """A locked round (decided or finalised), and everything in it, is read-only here as
+    everywhere else."""
 
     def _round_of(self, obj):
         return obj
 
+    def _locked(self, obj) -> bool:
+        return obj is not None and lock_of(self._round_of(obj)) is not None
+
     def has_change_permission(self, request, obj=None):
-        round_ = self._round_of(obj) if obj is not None else None
-        return super().has_change_permission(request, obj) and not (round_ and round_.is_decided)
+        return super().has_change_permission(request, obj) and not self._locked(obj)
 
     def has_delete_permission(self, request, obj=None):
-        round_ = self._round_of(obj) if obj is not None else None
-        return super().has_delete_permission(request, obj) and not (round_ and round_.is_decided)
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
 
 
 class CriterionInline(admin.TabularInline):
@@ -36,7 +39,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
+class RoundAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "year_shown", "frame", "status", "closes_on"]
     list_filter = ["organisation", "status", "year"]
     search_fields = ["name"]
@@ -79,7 +82,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
     list_display = ["title", "committee", "round", "applied_amount", "status"]
     list_filter = ["round__organisation", "round", "status", "committee__kind", "focus_area"]
     search_fields = ["title", "place", "committee__name"]
@@ -98,7 +101,7 @@ class CriterionAssessmentInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyWhenDecidedMixin, admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
     list_display = ["application", "proposed_amount", "assessor", "assessed_at"]
     list_filter = ["application__round"]
     search_fields = ["application__title", "motivation"]

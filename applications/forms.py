@@ -6,7 +6,6 @@ from django.forms import formset_factory
 
 from allocations.forms import AmountField
 from applications.models import Application, ApplicationStatus, EvidenceKind, Verdict
-from applications.selectors import RECEIVED
 from trygghet.models import Committee, CommitteeKind, FocusArea
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -96,7 +95,7 @@ class OverviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The committees with an application in the overview, and the organisation's
         # focus areas, by name: one plain query each, however large the round.
-        received = Application.objects.filter(RECEIVED, round=round_, committee=OuterRef("pk"))
+        received = Application.objects.received().filter(round=round_, committee=OuterRef("pk"))
         self.fields["committee"].queryset = Committee.objects.filter(
             Exists(received), organisation_id=round_.organisation_id
         ).order_by("name")

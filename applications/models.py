@@ -15,6 +15,7 @@ from trygghet.models import (
     Organisation,
     OrganisationScopedQuerySet,
 )
+from trygghet.roles import is_applicant
 
 # The assessment criteria of Stockholm's Trygghetsinvesteringar (002_…), the default
 # list of a new round.
@@ -142,16 +143,24 @@ class ApplicationStatus(models.TextChoices):
     RETURNED = "returnerad", "Återsänd för komplettering"
 
 
+# Applications the central office has received: drafts stay with the applicant.
+RECEIVED_STATUSES = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED})
+
+
 class ApplicationQuerySet(models.QuerySet):
+    def received(self):
+        return self.filter(status__in=RECEIVED_STATUSES)
+
     def for_user(self, user):
         """An applicant sees their own committee's applications, drafts included; an official
-        or member every application of their organisation that has been sent in."""
+        or member every application of their organisation that has been sent in (as
+        trygghet.permissions.application_in_reach)."""
         if user.is_superuser:
             return self
         queryset = self.filter(round__organisation_id=user.organisation_id)
-        if user.committee_id:
+        if is_applicant(user):
             return queryset.filter(committee_id=user.committee_id)
-        return queryset.exclude(status=ApplicationStatus.DRAFT)
+        return queryset.received()
 
 
 class Application(models.Model):

@@ -5,18 +5,10 @@ from django.core.exceptions import ValidationError
 
 from applications.models import Round, RoundStatus
 from trygghet.amounts import format_amount_with_unit
+from trygghet.locks import ensure_editable
 
-
-def ensure_round_editable(round_: Round) -> None:
-    """A decided round, or one whose decision document is finalised, is read-only everywhere."""
-    if round_.status == RoundStatus.DECIDED:
-        raise ValidationError(f"{round_.name} är beslutad och kan inte ändras.", code="decided")
-    if Round.objects.filter(pk=round_.pk, document__finalised=True).exists():
-        raise ValidationError(
-            f"{round_.name} är fastställd i ett beslutsdokument och kan inte ändras. Skapa en "
-            "ny version av dokumentet för att ändra.",
-            code="finalised",
-        )
+# The import package still calls the lock by its old name (until it moves to trygghet/imports).
+ensure_round_editable = ensure_editable
 
 
 def ensure_round_open(round_: Round) -> None:

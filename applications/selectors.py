@@ -4,42 +4,15 @@ applications."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.shortcuts import get_object_or_404
 
-from applications.models import Application, ApplicationStatus, Round, RoundDecision
-
-# Applications the central office has received: drafts stay with the applicant.
-RECEIVED = Q(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED])
+from applications.models import Application, Round, RoundDecision
 
 
-def rounds_for_user(*, user) -> QuerySet[Round]:
-    """The user's organisation's rounds with their number of received applications."""
-    return (
-        Round.objects.for_user(user)
-        .select_related("organisation")
-        .annotate(
-            received_count=Count(
-                "applications",
-                filter=Q(
-                    applications__status__in=[
-                        ApplicationStatus.SUBMITTED,
-                        ApplicationStatus.RETURNED,
-                    ]
-                ),
-            )
-        )
-        .order_by("-year", "name")
-    )
-
-
-def round_for_user(*, user, pk: int) -> Round:
-    """A round of the user's organisation with its criteria (404 otherwise)."""
-    return get_object_or_404(
-        Round.objects.for_user(user)
-        .select_related("organisation", "deciding_body", "document")
-        .prefetch_related("criteria"),
-        pk=pk,
-    )
+def rounds_for_pages():
+    """Rounds with what their pages show: organisation, deciding body, document, criteria."""
+    return Round.objects.select_related(
+        "organisation", "deciding_body", "document"
+    ).prefetch_related("criteria")
 
 
 @dataclass(frozen=True)
@@ -77,13 +50,17 @@ class RoundSummary:
 
 def round_summary(*, round_: Round) -> RoundSummary:
     """Counts and sums of the received applications and their assessments (one query)."""
-    totals = Application.objects.filter(RECEIVED, round=round_).aggregate(
-        application_count=Count("pk"),
-        applied_total=Sum("applied_amount"),
-        proposed_count=Count("pk", filter=Q(assessment__proposed_amount__gt=0)),
-        proposed_total=Sum("assessment__proposed_amount"),
-        unassessed_count=Count("pk", filter=Q(assessment__isnull=True)),
-        granted_total=Sum("granted_amount"),
+    totals = (
+        Application.objects.received()
+        .filter(round=round_)
+        .aggregate(
+            application_count=Count("pk"),
+            applied_total=Sum("applied_amount"),
+            proposed_count=Count("pk", filter=Q(assessment__proposed_amount__gt=0)),
+            proposed_total=Sum("assessment__proposed_amount"),
+            unassessed_count=Count("pk", filter=Q(assessment__isnull=True)),
+            granted_total=Sum("granted_amount"),
+        )
     )
     return RoundSummary(
         application_count=totals["application_count"],
@@ -114,7 +91,8 @@ OVERVIEW_FIELDS = (
 def overview_applications(*, round_: Round, filters: dict) -> QuerySet[Application]:
     """The received applications of a round, filtered as the official chose."""
     queryset = (
-        Application.objects.filter(RECEIVED, round=round_)
+        Application.objects.received()
+        .filter(round=round_)
         .select_related("committee", "focus_area", "assessment")
         .only(*OVERVIEW_FIELDS)
         .order_by("committee__name", "title")
@@ -174,7 +152,8 @@ class GroupSum:
 
 def _group_sums(round_: Round, field: str, empty: str) -> list[GroupSum]:
     rows = (
-        Application.objects.filter(RECEIVED, round=round_)
+        Application.objects.received()
+        .filter(round=round_)
         .values(field)
         .annotate(
             count=Count("pk"),
@@ -212,20 +191,15 @@ def applicant_applications(*, user, round_: Round) -> QuerySet[Application]:
     )
 
 
-def application_for_user(*, user, pk: int) -> Application:
-    """An application the user may see: an applicant only their committee's (404 otherwise)."""
-    return get_object_or_404(
-        Application.objects.for_user(user)
-        .select_related(
-            "round__organisation",
-            "committee",
-            "focus_area",
-            "consulted_committee",
-            "assessment__assessor",
-        )
-        .prefetch_related("evidence", "costs", "attachments", "round__criteria"),
-        pk=pk,
-    )
+def applications_for_pages():
+    """Applications with what their pages show (the access check reads round and committee)."""
+    return Application.objects.select_related(
+        "round__organisation",
+        "committee",
+        "focus_area",
+        "consulted_committee",
+        "assessment__assessor",
+    ).prefetch_related("evidence", "costs", "attachments", "round__criteria")
 
 
 def criterion_verdicts(*, application: Application) -> dict[int, object]:
@@ -236,19 +210,17 @@ def criterion_verdicts(*, application: Application) -> dict[int, object]:
     return {item.criterion_id: item for item in assessment.criteria.all()}
 
 
-def application_for_history(*, user, pk: int) -> Application:
-    """An application the user may see, with what its Ändringshistorik reads (404 otherwise)."""
-    return get_object_or_404(
-        Application.objects.for_user(user).select_related("round__organisation", "committee"),
-        pk=pk,
-    )
+def applications_for_history():
+    """Applications with what their Ändringshistorik reads."""
+    return Application.objects.select_related("round__organisation", "committee")
 
 
 def decision_applications(*, round_: Round) -> list[Application]:
     """The applications a round's decision covers: every one received, in overview order,
     with committee and assessment (one query)."""
     return list(
-        Application.objects.filter(RECEIVED, round=round_)
+        Application.objects.received()
+        .filter(round=round_)
         .select_related("committee", "assessment")
         .order_by("committee__name", "title", "pk")
     )

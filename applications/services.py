@@ -26,19 +26,18 @@ from applications.models import (
     RoundDecision,
     RoundStatus,
 )
-from applications.rules import ensure_assessment_valid, ensure_round_editable, ensure_round_open
+from applications.rules import ensure_assessment_valid, ensure_round_open
 from applications.selectors import decision_applications
 from trygghet.amounts import format_amount_with_unit
 from trygghet.concurrency import concurrent_change
 from trygghet.decisions import (
     DecisionRecord,
     changed_amounts,
-    decision_record,
+    decision_create,
     decision_reopen,
-    ensure_may_reopen,
     record_errors,
-    reopen_reason,
 )
+from trygghet.locks import ensure_editable
 from trygghet.models import CommitteeKind, Organisation
 
 # The order a round goes through; a step back is allowed until it is decided.
@@ -71,7 +70,7 @@ def round_save(
         round_ = Round(organisation=organisation)
     else:
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
-        ensure_round_editable(round_)
+        ensure_editable(round_)
     for field, value in {
         "name": name.strip(),
         "year": year,
@@ -109,7 +108,7 @@ def _criteria_set(round_: Round, texts: list[str]) -> None:
 def round_set_status(*, round_: Round, status: str, by=None) -> Round:
     """Move a round one step forward or back in its flow; a decided round stays decided."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    ensure_round_editable(round_)
+    ensure_editable(round_)
     current, target = ROUND_FLOW.index(round_.status), ROUND_FLOW.index(status)
     if abs(target - current) != 1:
         raise ValidationError(
@@ -169,9 +168,8 @@ def round_decide(
         )
     if errors:
         raise ValidationError(errors)
-    decision = decision_record(
-        RoundDecision,
-        round=round_,
+    decision = decision_create(
+        round_,
         record=record,
         changes=changed_amounts(
             [
@@ -199,12 +197,8 @@ def round_reopen(*, round_: Round, reason: str, by) -> Round:
     """Reopen a decided round, for someone with the right to: the decision is kept, marked
     reopened with who and why; the granted amounts are cleared and the round is a proposal
     again."""
-    ensure_may_reopen(by, "applications.reopen_rounddecision")
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.status != RoundStatus.DECIDED:
-        raise ValidationError(f"{round_.name} är inte beslutad.", code="not_decided")
-    reason = reopen_reason(reason)
-    decision_reopen(round_.decisions.in_force(), reason=reason, by=by)
+    reason = decision_reopen(round_, reason=reason, by=by)
     granted = list(round_.applications.filter(granted_amount__isnull=False))
     for application in granted:
         application.granted_amount = None
@@ -238,7 +232,7 @@ class ApplicationContent:
 
 
 def _ensure_applicant_may_edit(application: Application, by) -> None:
-    if by is not None and not by.is_superuser and by.committee_id != application.committee_id:
+    if by is not None and not by.has_perm("applications.change_application", application):
         raise PermissionDenied
     if not application.is_editable_by_applicant:
         raise ValidationError("Ansökan är inskickad och kan inte ändras.")
@@ -259,13 +253,15 @@ def application_save(
     With `expected_version`, a change based on an older version is refused (ConcurrentChange).
     """
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    ensure_round_editable(round_)
+    ensure_editable(round_)
     if application is None:
         if round_.status != RoundStatus.OPEN:
             ensure_round_open(round_)
         application = Application(round=round_, committee=committee)
     else:
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+        )
         _ensure_applicant_may_edit(application, by)
         _ensure_application_version(application, expected_version)
         application.version += 1
@@ -348,7 +344,7 @@ def application_submit(
     _ensure_application_version(application, expected_version)
     if application.status == ApplicationStatus.RETURNED:
         # The central office asked for the completion, so it may come back after closing.
-        ensure_round_editable(application.round)
+        ensure_editable(application.round)
     else:
         ensure_round_open(application.round)
     missing = submission_errors(application)
@@ -373,7 +369,7 @@ def application_return(
         .select_related("round__organisation")
         .get(pk=application.pk)
     )
-    ensure_round_editable(application.round)
+    ensure_editable(application.round)
     # Before the status: whoever returned or resubmitted it meanwhile is worth naming.
     _ensure_application_version(application, expected_version)
     if application.status != ApplicationStatus.SUBMITTED:
@@ -418,7 +414,7 @@ def assessment_save(
         .get(pk=application.pk)
     )
     round_ = application.round
-    ensure_round_editable(round_)
+    ensure_editable(round_)
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError("Bara en inskickad ansökan kan bedömas.")
     # The application's lock above serialises every save of its assessment.
@@ -494,7 +490,9 @@ def sniff_content_type(head: bytes, upload: UploadedFile) -> str | None:
 
 @transaction.atomic
 def attachment_add(*, application: Application, upload: UploadedFile, by) -> Attachment:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+    )
     _ensure_applicant_may_edit(application, by)
     if upload.size > MAX_ATTACHMENT_SIZE:
         raise ValidationError({"file": "Filen är större än 10 MB."})

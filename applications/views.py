@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -17,28 +18,42 @@ from applications.forms import (
     RoundForm,
     unit_formset,
 )
-from applications.models import Application, Assessment, Attachment, Round, RoundStatus
+from applications.models import ApplicationStatus, Assessment, Attachment, Round, RoundStatus
 from applications.services import ROUND_FLOW, ApplicationContent
 from applications.summary import round_summary_sentences
 from applications.tables import AppendixTable, ApplicationOverviewTable, GroupSumTable
 from documents.selectors import document_of
-from trygghet.access import require_permission
+from trygghet.access import get_for_user, refuse_if_locked, require
 from trygghet.amounts import format_amount
 from trygghet.concurrency import ConcurrentChange, rebase_form
+from trygghet.decision_views import decide_page, reopen_page
 from trygghet.exports import FORMATS, export_response
-from trygghet.forms import DecisionForm, ReopenForm, add_service_errors
+from trygghet.forms import add_service_errors
+from trygghet.locks import lock_notice, lock_reason
+from trygghet.roles import is_applicant
 from trygghet.tables import counted_pages
 
 VIEW_ROUND = "applications.view_round"
+ADD_ROUND = "applications.add_round"
 EDIT_ROUND = "applications.change_round"
 ASSESS = "applications.change_assessment"
 APPLY = "applications.add_application"
+VIEW = "applications.view_application"
+EDIT = "applications.change_application"
 DECIDE_ROUND = "applications.add_rounddecision"
 REOPEN_ROUND = "applications.reopen_rounddecision"
 
 
-def _is_applicant(user) -> bool:
-    return bool(user.committee_id) and not user.is_superuser
+def _round(request, pk: int, perm: str = VIEW_ROUND) -> Round:
+    return get_for_user(request, selectors.rounds_for_pages(), perm, pk=pk)
+
+
+def _application(request, pk: int, perm: str = VIEW):
+    return get_for_user(request, selectors.applications_for_pages(), perm, pk=pk)
+
+
+def _round_url(round_: Round) -> str:
+    return reverse("applications:round-detail", args=[round_.pk])
 
 
 def _posted_version(request) -> int | None:
@@ -51,9 +66,8 @@ def _posted_version(request) -> int | None:
 
 @require_GET
 def round_detail(request, pk: int):
-    round_ = selectors.round_for_user(user=request.user, pk=pk)
-    require_permission(request, VIEW_ROUND)
-    if _is_applicant(request.user):
+    round_ = _round(request, pk)
+    if is_applicant(request.user):
         return _applicant_round(request, round_)
     unit = round_.organisation.amount_unit
     filter_form = OverviewFilterForm(request.GET or None, round_=round_)
@@ -94,11 +108,8 @@ def round_detail(request, pk: int):
                 heading="Fokusområde",
                 totals=round_totals,
             ),
-            "can_edit": request.user.has_perm(EDIT_ROUND) and not round_.is_decided,
-            "can_decide": request.user.has_perm(DECIDE_ROUND),
-            "can_reopen": request.user.has_perm(REOPEN_ROUND),
+            "lock_notice": lock_notice(round_),
             "decisions": selectors.decisions_of(round_=round_),
-            "is_decided": round_.is_decided,
             "next_status": _neighbour_status(round_, 1),
             "previous_status": _neighbour_status(round_, -1),
             "query": request.GET.urlencode(),
@@ -139,7 +150,6 @@ def _applicant_round(request, round_: Round):
             "round": round_,
             "unit": round_.organisation.amount_unit,
             "applications": selectors.applicant_applications(user=request.user, round_=round_),
-            "can_apply": round_.is_open and request.user.has_perm(APPLY),
         },
     )
 
@@ -148,10 +158,9 @@ def _applicant_round(request, round_: Round):
 def round_export(request, pk: int, table_name: str, export_format: str):
     if export_format not in FORMATS or table_name not in {"oversikt", "bilaga"}:
         raise Http404
-    round_ = selectors.round_for_user(user=request.user, pk=pk)
-    require_permission(request, VIEW_ROUND)
-    if _is_applicant(request.user):
-        raise PermissionDenied
+    round_ = _round(request, pk)
+    if is_applicant(request.user):
+        raise PermissionDenied  # the central office's overview
     unit = round_.organisation.amount_unit
     if table_name == "oversikt":
         filter_form = OverviewFilterForm(request.GET or None, round_=round_)
@@ -170,18 +179,16 @@ def round_export(request, pk: int, table_name: str, export_format: str):
 
 @require_http_methods(["GET", "POST"])
 def round_edit(request, pk: int | None = None):
-    organisation = request.user.organisation
-    round_ = None
-    if pk is not None:
-        # Looked up first: another organisation's round is a 404 for everyone.
-        round_ = selectors.round_for_user(user=request.user, pk=pk)
+    if pk is None:
+        round_, organisation = None, request.user.organisation
+        if organisation is None:
+            raise PermissionDenied
+        require(request.user, ADD_ROUND, organisation)
+    else:
+        round_ = _round(request, pk, EDIT_ROUND)
         organisation = round_.organisation
-    require_permission(request, EDIT_ROUND)
-    if round_ is not None and round_.is_decided:
-        messages.error(request, f"{round_.name} är beslutad och kan inte ändras.")
-        return redirect("applications:round-detail", pk=round_.pk)
-    if organisation is None:
-        raise PermissionDenied
+        if refused := refuse_if_locked(request, round_, _round_url(round_)):
+            return refused
     initial = {"criteria": "\n".join(services.DEFAULT_CRITERIA)}
     if round_ is not None:
         initial = {
@@ -221,8 +228,7 @@ def round_edit(request, pk: int | None = None):
 
 @require_POST
 def round_status(request, pk: int):
-    round_ = selectors.round_for_user(user=request.user, pk=pk)
-    require_permission(request, EDIT_ROUND)
+    round_ = _round(request, pk, EDIT_ROUND)
     try:
         round_ = services.round_set_status(
             round_=round_, status=request.POST.get("status", ""), by=request.user
@@ -240,75 +246,59 @@ def round_status(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def round_decide(request, pk: int):
     """Record the decision on the round's distribution as the protocol states it."""
-    round_ = selectors.round_for_user(user=request.user, pk=pk)
-    require_permission(request, DECIDE_ROUND)
-    if round_.status != RoundStatus.PROPOSAL:
-        messages.error(request, "Bara en omgång med status förslag kan beslutas.")
-        return redirect("applications:round-detail", pk=pk)
-    unit = round_.organisation.amount_unit
+    round_ = _round(request, pk, DECIDE_ROUND)
     applications = selectors.decision_applications(round_=round_)
     rows = [
         ("application", application.pk, application.title, services.proposed_amount(application))
         for application in applications
     ]
-    body = round_.deciding_body.name if round_.deciding_body else ""
-    form = DecisionForm(request.POST or None, rows=rows, unit=unit, initial={"body": body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.round_decide(
-                round_=round_, record=form.record(), granted=form.amounts(), by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            how = (
-                "enligt förslaget"
-                if decision.followed_proposal
-                else f"med ändringar för {len(decision.changes)} ansökningar"
-            )
-            messages.success(
-                request,
-                f"Beslutet är registrerat: {decision} ({how}). De beviljade beloppen syns i "
-                "översikten och omgången kan inte längre ändras.",
-            )
-            return redirect("applications:round-detail", pk=pk)
-    return render(
+
+    def saved(decision) -> str:
+        how = (
+            "enligt förslaget"
+            if decision.followed_proposal
+            else f"med ändringar för {len(decision.changes)} ansökningar"
+        )
+        return (
+            f"Beslutet är registrerat: {decision} ({how}). De beviljade beloppen syns i "
+            "översikten och omgången kan inte längre ändras."
+        )
+
+    return decide_page(
         request,
-        "applications/round_decide.html",
-        {
+        round_,
+        rows=rows,
+        unit=round_.organisation.amount_unit,
+        decide=lambda amounts, **record: services.round_decide(
+            round_=round_, granted=amounts, **record
+        ),
+        saved=saved,
+        back=_round_url(round_),
+        template="applications/round_decide.html",
+        context={
             "round": round_,
-            "unit": unit,
-            "form": form,
-            "rows": zip(applications, form.rows, strict=True),
             "proposed_total": sum(proposed or 0 for *_, proposed in rows),
         },
+        items=applications,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def round_reopen(request, pk: int):
     """Reopen a decided round: a right of its own, with a reason that is kept."""
-    round_ = selectors.round_for_user(user=request.user, pk=pk)
-    require_permission(request, REOPEN_ROUND)
-    if not round_.is_decided:
-        messages.error(request, f"{round_.name} är inte beslutad.")
-        return redirect("applications:round-detail", pk=pk)
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.round_reopen(
-                round_=round_, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{round_.name} är återöppnad och har status förslag. Beslutet och skälet finns "
-                "kvar under Beslut.",
-            )
-            return redirect("applications:round-detail", pk=pk)
-    return render(request, "applications/round_reopen.html", {"round": round_, "form": form})
+    round_ = _round(request, pk, REOPEN_ROUND)
+    return reopen_page(
+        request,
+        round_,
+        reopen=lambda **reason: services.round_reopen(round_=round_, **reason),
+        back=_round_url(round_),
+        explanation=(
+            "Omgången får status förslag igen, så att ett nytt beslut kan registreras. De "
+            "beviljade beloppen tas bort från ansökningarna; det nuvarande beslutet finns kvar "
+            "med sina belopp, markerat som återöppnat med ditt namn, tiden och skälet."
+        ),
+        context={"round": round_},
+    )
 
 
 def _application_forms(request, round_, committee, application=None):
@@ -379,22 +369,21 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
     """An applicant writes a new application (round_pk) or changes a draft (pk)."""
     application = None
     if pk is not None:
-        application = selectors.application_for_user(user=request.user, pk=pk)
+        # Only applicants write (EDIT): officials assess and return.
+        application = _application(request, pk, EDIT)
         round_ = application.round
-        require_permission(request, "applications.change_application")
-        if not _is_applicant(request.user):
-            raise PermissionDenied  # officials assess and return; only applicants write
+        back = reverse("applications:application-detail", args=[application.pk])
         if not application.is_editable_by_applicant:
             messages.error(request, "Ansökan är inskickad och kan inte ändras.")
-            return redirect("applications:application-detail", pk=application.pk)
+            return redirect(back)
     else:
-        round_ = selectors.round_for_user(user=request.user, pk=round_pk)
-        require_permission(request, APPLY)
-        if not _is_applicant(request.user):
-            raise PermissionDenied
+        round_ = _round(request, round_pk, APPLY)
+        back = _round_url(round_)
         if not round_.is_open:
             messages.error(request, f"{round_.name} är inte öppen för ansökningar.")
-            return redirect("applications:round-detail", pk=round_.pk)
+            return redirect(back)
+    if refused := refuse_if_locked(request, round_, back):
+        return refused
     committee = request.user.committee
     form, cost_formset, evidence_formset = _application_forms(
         request, round_, committee, application
@@ -444,15 +433,12 @@ def application_edit(request, round_pk: int | None = None, pk: int | None = None
 
 @require_GET
 def application_detail(request, pk: int):
-    application = selectors.application_for_user(user=request.user, pk=pk)
-    require_permission(request, "applications.view_application")
-    return _application_page(request, application)
+    return _application_page(request, _application(request, pk))
 
 
 def _application_page(request, application, return_form=None):
     round_ = application.round
     unit = round_.organisation.amount_unit
-    is_applicant = _is_applicant(request.user)
     return render(
         request,
         "applications/application_detail.html",
@@ -461,18 +447,14 @@ def _application_page(request, application, return_form=None):
             "round": round_,
             "unit": unit,
             "verdicts": selectors.criterion_verdicts(application=application),
-            "is_applicant": is_applicant,
-            "can_edit": is_applicant
-            and application.is_editable_by_applicant
-            and not round_.is_decided,
-            "can_submit": is_applicant
-            and application.is_editable_by_applicant
-            and (round_.is_open or application.status == "returnerad")
-            and not round_.is_decided,
-            "missing": services.submission_errors(application) if is_applicant else [],
-            "can_assess": request.user.has_perm(ASSESS)
-            and application.status == "inskickad"
-            and not round_.is_decided,
+            "is_applicant": is_applicant(request.user),
+            "lock_notice": lock_notice(round_),
+            # A returned application may come back after the round has closed.
+            "submittable": round_.is_open or application.status == ApplicationStatus.RETURNED,
+            "assessable": application.status == ApplicationStatus.SUBMITTED,
+            "missing": services.submission_errors(application)
+            if request.user.has_perm(EDIT, application)
+            else [],
             "return_form": return_form or ReturnForm(initial={"version": application.version}),
             "attachment_form": AttachmentForm(),
         },
@@ -483,9 +465,8 @@ def _application_page(request, application, return_form=None):
 def application_history(request, pk: int):
     """The application's Ändringshistorik; an applicant sees the central office's assessment
     in it only once the round is decided, as on the rest of their pages."""
-    application = selectors.application_for_history(user=request.user, pk=pk)
-    require_permission(request, "applications.view_application")
-    with_assessment = not _is_applicant(request.user) or application.round.is_decided
+    application = get_for_user(request, selectors.applications_for_history(), VIEW, pk=pk)
+    with_assessment = not is_applicant(request.user) or application.round.is_decided
     return render(
         request,
         "applications/application_history.html",
@@ -502,10 +483,7 @@ def application_history(request, pk: int):
 
 @require_POST
 def application_submit(request, pk: int):
-    application = selectors.application_for_user(user=request.user, pk=pk)
-    require_permission(request, "applications.change_application")
-    if not _is_applicant(request.user):
-        raise PermissionDenied
+    application = _application(request, pk, EDIT)
     try:
         services.application_submit(
             application=application,
@@ -526,8 +504,7 @@ def application_submit(request, pk: int):
 
 @require_POST
 def application_return(request, pk: int):
-    application = selectors.application_for_user(user=request.user, pk=pk)
-    require_permission(request, ASSESS)
+    application = _application(request, pk, ASSESS)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -538,7 +515,7 @@ def application_return(request, pk: int):
                 by=request.user,
             )
         except ConcurrentChange as error:
-            application = selectors.application_for_user(user=request.user, pk=pk)
+            application = _application(request, pk, ASSESS)
             form = rebase_form(form, version=application.version, error=error)
             return _application_page(request, application, return_form=form)
         except ValidationError as error:
@@ -555,15 +532,17 @@ def application_return(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def application_assess(request, pk: int):
-    application = selectors.application_for_user(user=request.user, pk=pk)
-    require_permission(request, ASSESS)
+    application = _application(request, pk, ASSESS)
     round_ = application.round
     unit = round_.organisation.amount_unit
-    if round_.is_decided or application.status != "inskickad":
-        messages.error(
-            request, "Ansökan kan inte bedömas: den är inte inskickad eller omgången är beslutad."
-        )
-        return redirect("applications:application-detail", pk=pk)
+    back = reverse("applications:application-detail", args=[pk])
+    if application.status != ApplicationStatus.SUBMITTED:
+        refusal = "den är inte inskickad."
+    else:
+        refusal = lock_reason(round_)
+    if refusal:
+        messages.error(request, f"Ansökan kan inte bedömas: {refusal}")
+        return redirect(back)
     verdicts = selectors.criterion_verdicts(application=application)
     assessment = getattr(application, "assessment", None)
     initial = {"version": 0}
@@ -610,8 +589,7 @@ def application_assess(request, pk: int):
 
 @require_POST
 def attachment_upload(request, pk: int):
-    application = selectors.application_for_user(user=request.user, pk=pk)
-    require_permission(request, "applications.add_attachment")
+    application = _application(request, pk, "applications.add_attachment")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -631,12 +609,12 @@ def attachment_upload(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int):
     """Served only to users who may see the application it belongs to."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("application"),
+    attachment = get_for_user(
+        request,
+        Attachment.objects.select_related("application__round"),
+        "applications.view_attachment",
         pk=pk,
-        application__in=Application.objects.for_user(request.user),
     )
-    require_permission(request, "applications.view_attachment")
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

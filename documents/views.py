@@ -1,7 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allocations import selectors as allocation_selectors
@@ -11,47 +11,42 @@ from documents.forms import DocumentForm
 from documents.models import DecisionDocument, DocumentVersion
 from documents.pdf import render_pdf
 from documents.rendering import render_html
-from trygghet.access import require_permission
+from trygghet.access import get_for_user
 from trygghet.concurrency import ConcurrentChange, rebase_form
 
 VIEW = "documents.view_decisiondocument"
 EDIT = "documents.change_decisiondocument"
-
-
-def _document(request, pk: int, permission: str = VIEW) -> DecisionDocument:
-    document = get_object_or_404(
-        DecisionDocument.objects.for_user(request.user).select_related(
-            "organisation", "package_year__package", "round"
-        ),
-        pk=pk,
-    )
-    require_permission(request, permission)
-    return document
+ADD = "documents.add_decisiondocument"
+DOCUMENTS = DecisionDocument.objects.select_related(
+    "organisation", "package_year__package", "round"
+)
 
 
 @require_POST
 def for_package_year(request, pk: int, year: int):
-    package_year = allocation_selectors.package_year_for_user(user=request.user, pk=pk, year=year)
-    require_permission(request, EDIT)
+    package_year = get_for_user(
+        request, allocation_selectors.package_years_for_pages(), ADD, package_id=pk, year=year
+    )
     document = services.document_get_or_create(package_year=package_year, by=request.user)
     return redirect("documents:document-detail", pk=document.pk)
 
 
 @require_POST
 def for_round(request, pk: int):
-    round_ = round_selectors.round_for_user(user=request.user, pk=pk)
-    require_permission(request, EDIT)
+    round_ = get_for_user(request, round_selectors.rounds_for_pages(), ADD, pk=pk)
     document = services.document_get_or_create(round_=round_, by=request.user)
     return redirect("documents:document-detail", pk=document.pk)
 
 
 @require_http_methods(["GET", "POST"])
 def document_detail(request, pk: int):
-    document = _document(request, pk)
-    can_edit = request.user.has_perm(EDIT) and not document.finalised
+    document = get_for_user(request, DOCUMENTS, VIEW, pk=pk)
+    may_change = request.user.has_perm(EDIT, document)
+    can_edit = may_change and not document.finalised
     form = DocumentForm(request.POST or None, instance=document) if can_edit else None
     if request.method == "POST":
-        require_permission(request, EDIT)
+        if not may_change:
+            raise PermissionDenied
         if form is None:
             messages.error(
                 request, "Dokumentet är fastställt. Skapa en ny version för att ändra det."
@@ -68,8 +63,8 @@ def document_detail(request, pk: int):
             except ConcurrentChange as error:
                 # The typed texts on top of the saved document, so saving again goes through.
                 # (The form fills its own copy, so the page shows what is saved.)
-                document = _document(request, pk)
-                form.instance = _document(request, pk)
+                document = get_for_user(request, DOCUMENTS, VIEW, pk=pk)
+                form.instance = get_for_user(request, DOCUMENTS, VIEW, pk=pk)
                 form = rebase_form(form, version=document.version, error=error)
             except ValidationError as error:
                 form.add_error(None, error)
@@ -86,14 +81,13 @@ def document_detail(request, pk: int):
             "form": form,
             "versions": document.versions.select_related("finalised_by"),
             "can_edit": can_edit,
-            "can_finalise": request.user.has_perm(EDIT),
         },
     )
 
 
 @require_GET
 def document_history(request, pk: int):
-    document = _document(request, pk)
+    document = get_for_user(request, DOCUMENTS, VIEW, pk=pk)
     return render(
         request,
         "documents/document_history.html",
@@ -104,14 +98,14 @@ def document_history(request, pk: int):
 @require_GET
 def document_preview(request, pk: int):
     """Exactly the HTML the PDF is rendered from."""
-    document = _document(request, pk)
+    document = get_for_user(request, DOCUMENTS, VIEW, pk=pk)
     return HttpResponse(render_html(document))
 
 
 @require_GET
 def document_draft_pdf(request, pk: int):
     """The current texts as a PDF, not stored; marked as a draft in the file name."""
-    document = _document(request, pk)
+    document = get_for_user(request, DOCUMENTS, VIEW, pk=pk)
     response = HttpResponse(render_pdf(html=render_html(document)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="utkast-{document.pk}.pdf"'
     return response
@@ -119,7 +113,7 @@ def document_draft_pdf(request, pk: int):
 
 @require_POST
 def document_finalise(request, pk: int):
-    document = _document(request, pk, EDIT)
+    document = get_for_user(request, DOCUMENTS, EDIT, pk=pk)
     try:
         version = services.document_finalise(document=document, by=request.user)
     except ValidationError as error:
@@ -136,7 +130,7 @@ def document_finalise(request, pk: int):
 
 @require_POST
 def document_new_version(request, pk: int):
-    document = _document(request, pk, EDIT)
+    document = get_for_user(request, DOCUMENTS, EDIT, pk=pk)
     services.document_new_version(document=document, by=request.user)
     messages.info(
         request,
@@ -148,12 +142,12 @@ def document_new_version(request, pk: int):
 @require_GET
 def version_download(request, pk: int):
     """A finalised version, byte for byte as stored."""
-    version = get_object_or_404(
+    version = get_for_user(
+        request,
         DocumentVersion.objects.select_related("document"),
+        "documents.view_documentversion",
         pk=pk,
-        document__in=DecisionDocument.objects.for_user(request.user),
     )
-    require_permission(request, VIEW)
     response = FileResponse(
         version.file.open("rb"),
         content_type="application/pdf",

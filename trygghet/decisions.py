@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from trygghet.locks import DECIDED, state_word, subject_name
 from trygghet.models import Decision, DecisionOutcome
 
 PARAGRAPH = re.compile(r"^(?:§\s*)?(\d{1,4}\s?[a-zA-Z]?)$")
@@ -59,16 +60,15 @@ def changed_amounts(rows: list[tuple[str, int, int]]) -> list[dict]:
     ]
 
 
-def decision_record(
-    model: type[Decision], *, record: DecisionRecord, changes: list[dict], by, **subject
-) -> Decision:
-    """Validate and save a decision on `subject` (e.g. package_year=…); the caller holds the
+def decision_create(subject, *, record: DecisionRecord, changes: list[dict], by) -> Decision:
+    """Validate and save the decision on a package year or round; the caller holds the
     transaction and the lock on the subject."""
     errors = record_errors(record)
     if errors:
         raise ValidationError(errors)
-    decision = model(
-        **subject,
+    decisions = subject.decisions
+    decision = decisions.model(
+        **{decisions.field.name: subject},
         body=record.body.strip(),
         decided_on=record.decided_on,
         paragraph=normalise_paragraph(record.paragraph),
@@ -83,28 +83,29 @@ def decision_record(
     return decision
 
 
-def ensure_may_reopen(by, permission: str) -> None:
-    """Reopening a decision is a right of its own, not part of editing."""
-    if by is None or not by.has_perm(permission):
+def decision_reopen(subject, *, reason: str, by) -> str:
+    """Reopen the decision on a decided package year or round (locked by the caller, who then
+    makes it a proposal again). Reopening is a right of its own, not part of editing, and
+    needs a reason: the decision in force is kept, marked with who reopened it, when and why.
+    A year decided before decisions were recorded has none; its history keeps the reason.
+    Returns the cleaned reason."""
+    decisions = subject.decisions
+    perm = f"{decisions.model._meta.app_label}.reopen_{decisions.model._meta.model_name}"
+    if by is None or not by.has_perm(perm, subject):
         raise PermissionDenied("Du har inte behörighet att återöppna beslut.")
-
-
-def reopen_reason(reason: str) -> str:
-    """The reason is required: it is what a later reader needs to trust the record."""
+    if not subject.is_decided:
+        raise ValidationError(
+            f"{subject_name(subject)} är inte {state_word(subject, DECIDED)}.", code="not_decided"
+        )
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
             {"reason": "Skriv varför beslutet återöppnas (minst tio tecken)."}, code="reason"
         )
+    decision = decisions.in_force()
+    if decision is not None:
+        decision.reopened_at = timezone.now()
+        decision.reopened_by = by
+        decision.reopen_reason = reason
+        decision.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
     return reason
-
-
-def decision_reopen(decision: Decision | None, *, reason: str, by) -> None:
-    """Mark the decision in force as reopened, with who and why. A year decided before
-    decisions were recorded has none; its reopening is kept in the subject's history."""
-    if decision is None:
-        return
-    decision.reopened_at = timezone.now()
-    decision.reopened_by = by
-    decision.reopen_reason = reason
-    decision.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])

@@ -4,6 +4,7 @@ The groups are (re)created after every migrate, so a new installation has them w
 demo data and a permission added to a role here reaches existing installations.
 """
 
+import rules
 from django.apps import apps as global_apps
 
 OFFICIAL = "Handläggare"
@@ -111,3 +112,8 @@ def ensure_role_groups(sender=None, apps=global_apps, **kwargs):
                 Permission.objects.filter(content_type=content_type, codename__in=codenames)
             )
         group.permissions.set(permissions)
+
+
+# An applicant is whoever holds the Sökande role (not whoever has a committee): they write
+# their own committee's applications and see nothing of the central office's work.
+is_applicant = rules.is_group_member(APPLICANT)

@@ -4,7 +4,7 @@ in a fixed number of queries."""
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from allocations.models import Package, PackageYear
-from applications.models import ApplicationStatus, Round
+from applications.models import RECEIVED_STATUSES, Round
 from trygghet.models import Committee, FocusArea, Organisation, Programme
 
 
@@ -15,9 +15,7 @@ def organisations_for_start(*, user) -> QuerySet[Organisation]:
         Prefetch("years", queryset=PackageYear.objects.order_by("-year"))
     )
     rounds = Round.objects.annotate(
-        received_count=Count(
-            "applications", filter=~Q(applications__status=ApplicationStatus.DRAFT)
-        )
+        received_count=Count("applications", filter=Q(applications__status__in=RECEIVED_STATUSES))
     ).order_by("-year", "name")
     return (
         Organisation.objects.for_user(user)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    # The {% has_perm %} template tag; no autodiscovery (the apps' rules.py are business rules).
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,8 @@ AUTHENTICATION_BACKENDS = [
     # Refuses a username (from the same address) after too many failed logins.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Object permissions (user.has_perm(perm, obj)), defined in trygghet/permissions.py.
+    "rules.permissions.ObjectPermissionBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

@@ -16,6 +16,7 @@ from applications.imports.forms import ApplicationImportUploadForm
 from applications.imports.parsing import ApplicationImportPreview, RoundTarget, preview_file
 from applications.imports.services import IMPORT_PERMISSION, application_import_apply
 from applications.models import Round
+from trygghet.access import refuse_if_locked
 from trygghet.import_session import upload_discard, upload_keep, upload_read
 
 
@@ -58,6 +59,11 @@ def _start_again(request, round_: Round, message: str):
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk: int):
     round_ = _round_for_import(request, pk)
+    # A locked round shows no upload form; a file sent anyway is refused by the preview.
+    if request.method == "GET" and (
+        refused := refuse_if_locked(request, round_, _round_url(round_))
+    ):
+        return refused
     form = ApplicationImportUploadForm(
         request.POST or None, request.FILES or None, organisation=round_.organisation
     )

@@ -282,9 +282,9 @@ def test_year_page_queries_are_constant(client, db, django_assert_num_queries, l
             reopen_reason="Rättelse av belopp",
         )
     client.force_login(user)
-    # session, user, 2 × permissions, year, lines, labels, amounts, totals, recipients,
-    # finalised document?, decisions
-    with django_assert_num_queries(12):
+    # session, user, 2 × permissions, year (with its document: the lock), lines, labels,
+    # amounts, totals, recipients, decisions
+    with django_assert_num_queries(11):
         response = client.get(reverse("allocations:year-detail", args=[package.pk, 2024]))
     review = table(response.text, "Förslag 2024 per budgetpost")
     assert review.column(0) == [f"Post {number}" for number in range(1, lines + 1)]

@@ -218,8 +218,9 @@ def test_applicant_list_queries_are_constant(client, setting, django_assert_num_
     )
     client.force_login(setting["applicant"])
     url = reverse("applications:round-detail", args=[setting["round"].pk])
-    # session, user (with committee), round, criteria, 2 × permissions, applications
-    with django_assert_num_queries(7):
+    # session, user (with committee), round, criteria, 2 × permissions, the user's roles,
+    # applications
+    with django_assert_num_queries(8):
         response = client.get(url)
     rows = table(response.text, "Din nämnds ansökningar").rows
     # title, place, applied amount, status

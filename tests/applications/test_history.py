@@ -217,8 +217,9 @@ def test_history_page_queries_are_constant(client, db, django_assert_num_queries
         verdict.verdict = ["delvis", "ej"][value % 2]
         verdict.save()
     client.force_login(make_user(organisation))
-    # session, user, application, 2 × permissions, application, assessment and verdict history
-    with django_assert_num_queries(8):
+    # session, user, application, the user's roles, 2 × permissions, application, assessment
+    # and verdict history
+    with django_assert_num_queries(9):
         response = client.get(reverse("applications:application-history", args=[application.pk]))
     page = plain(response.text)
     (entries,) = main_lists(response.text)

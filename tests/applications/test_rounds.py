@@ -184,10 +184,10 @@ def test_overview_queries_are_constant(client, stockholm, django_assert_num_quer
         ]
         for application in round_.applications.select_related("committee", "assessment")
     }
-    # session, user, round, criteria, 2 × permissions, filter choices (committees, focus
-    # areas), page of applications, summary (which counts and sums the rows shown),
-    # 2 × group sums, decisions
-    with django_assert_num_queries(13):
+    # session, user, round, criteria, 2 × permissions, the user's roles (applicant?), filter
+    # choices (committees, focus areas), page of applications, summary (which counts and sums
+    # the rows shown), 2 × group sums, decisions
+    with django_assert_num_queries(14):
         response = client.get(url)
     listed = table(response.text, "Inkomna ansökningar")
     assert f"Summan gäller de {applications} som visas" in listed.caption
@@ -203,7 +203,7 @@ def test_overview_queries_are_constant(client, stockholm, django_assert_num_quer
     assert decisions.count("Gällande beslut") == 1
     assert decisions.count("Återöppnat beslut") == applications // 10 - 1
     # Filtered, the rows shown are counted and summed on their own: one query more.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(url + "?assessed=ja&page=2")
     listed = table(response.text, "Inkomna ansökningar")
     assert f"Summan gäller de {applications // 2} som visas" in listed.caption
