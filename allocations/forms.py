@@ -3,7 +3,7 @@
 from django import forms
 
 from allocations.models import AmountKind, BudgetLine, Package
-from trygghet.forms import AmountField
+from trygghet.forms import AmountField, form_helper
 from trygghet.models import Committee, FocusArea
 
 
@@ -65,6 +65,7 @@ class NewYearForm(forms.Form):
 
     def __init__(self, *args, unit: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = form_helper()
         self.fields["frame"].unit = unit
         self.fields[
             "frame"
@@ -88,6 +89,7 @@ class LineForm(forms.Form):
 
     def __init__(self, *args, package: Package, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = form_helper()
         self.fields["recipient"].queryset = Committee.objects.filter(
             organisation_id=package.organisation_id
         )
@@ -97,4 +99,13 @@ class LineForm(forms.Form):
 
 
 class RenameLineForm(forms.Form):
+    """A line's new name, typed in the line's own row: ids name the line, so they are unique
+    on the page."""
+
     name = forms.CharField(label="Nytt namn", max_length=200)
+
+    def __init__(self, *args, line: BudgetLine, label: str, **kwargs):
+        kwargs.setdefault("auto_id", f"namn-{line.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = f"Nytt namn för {label}"
+        self.fields["name"].initial = label

@@ -26,6 +26,7 @@ from trygghet.decisions import (
     decision_reopen,
     record_errors,
 )
+from trygghet.services import model_update
 
 
 @transaction.atomic
@@ -73,10 +74,8 @@ def allocation_save(
             current = Amount(line=lines[line_id], year=package_year.year, kind=kind, amount=kronor)
             current.full_clean()
             current.save()
-        elif current.amount != kronor:
-            current.amount = kronor
-            current.full_clean()
-            current.save(update_fields=["amount"])
+        else:
+            model_update(instance=current, fields=["amount"], data={"amount": kronor})
 
     total = (
         Amount.objects.filter(
@@ -314,9 +313,7 @@ def budget_line_rename(
         line=line, from_year=package_year.year, defaults={"label": name}
     )
     if not line.labels.filter(from_year__gt=package_year.year).exists():
-        line.name = name
-        line.full_clean()
-        line.save(update_fields=["name"])
+        model_update(instance=line, fields=["name"], data={"name": name})
     return line
 
 
@@ -341,9 +338,7 @@ def budget_line_retire(
     else:
         for amount in line.amounts.filter(year__gte=year).exclude(kind=AmountKind.OUTCOME):
             amount.delete()  # one by one, so the history records each
-        line.active_to = year - 1
-        line.full_clean()
-        line.save(update_fields=["active_to"])
+        model_update(instance=line, fields=["active_to"], data={"active_to": year - 1})
         kept = line
     _back_to_draft_if_off_frame(package_year)
     return kept

@@ -298,12 +298,12 @@ def _render_lines(request, package_year, *, add_form=None, rename_line=None, ren
     rows = []
     for line in selectors.lines_for_year(package_year=package_year):
         failed = rename_line is not None and line.pk == rename_line.pk
+        label = line.label_for(year)
         rows.append(
             {
                 "line": line,
-                "label": line.label_for(year),
-                "rename_errors": rename_form.errors.get("name") if failed else None,
-                "rename_value": rename_form.data.get("name") if failed else None,
+                "label": label,
+                "rename_form": rename_form if failed else RenameLineForm(line=line, label=label),
             }
         )
     return render(
@@ -357,7 +357,7 @@ def line_rename(request, pk: int, year: int, line_pk: int):
         return redirect("allocations:year-detail", pk=pk, year=year)
     line = _line_in_year(package_year, line_pk)
     old = line.label_for(year)
-    form = RenameLineForm(request.POST)
+    form = RenameLineForm(request.POST, line=line, label=old)
     if form.is_valid():
         name = form.cleaned_data["name"]
         services.budget_line_rename(

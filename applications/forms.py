@@ -1,38 +1,59 @@
 """Forms of the round pages. They read and validate; services write."""
 
+from copy import copy
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Div
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.forms import formset_factory
 
 from allocations.forms import AmountField
-from applications.models import Application, ApplicationStatus, EvidenceKind, Verdict
+from applications.models import (
+    APPLICATION_CONTENT_FIELDS,
+    DEFAULT_CRITERIA,
+    ROUND_FIELDS,
+    Application,
+    ApplicationStatus,
+    EvidenceKind,
+    Round,
+    Verdict,
+)
+from trygghet.forms import form_helper
 from trygghet.models import Committee, CommitteeKind, FocusArea
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RoundForm(forms.Form):
-    name = forms.CharField(label="Namn", max_length=200)
+class RoundForm(forms.ModelForm):
+    """A round's own fields, labelled and limited by the model, and its criteria."""
+
+    # The model has no range for a year: the form keeps typing slips out.
     year = forms.IntegerField(label="År", min_value=2000, max_value=2100)
     frame = AmountField(unit="mkr", label="Ram", required=True)
-    opens_on = forms.DateField(label="Öppnar", widget=DATE_WIDGET)
-    closes_on = forms.DateField(label="Stänger", widget=DATE_WIDGET)
-    deciding_body = forms.ModelChoiceField(
-        label="Beslutande organ", queryset=Committee.objects.none(), required=False
-    )
-    instructions = forms.CharField(
-        label="Anvisningar till de sökande",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
     criteria = forms.CharField(
         label="Bedömningskriterier",
         help_text="Ett kriterium per rad, i den ordning de ska bedömas.",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
+    class Meta:
+        model = Round
+        fields = ROUND_FIELDS
+        # The model's "anvisningar" is short for the admin; the form says to whom.
+        labels = {"instructions": "Anvisningar till de sökande"}
+        widgets = {
+            "opens_on": DATE_WIDGET,
+            "closes_on": DATE_WIDGET,
+            "instructions": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, organisation, instance=None, **kwargs):
+        # Validating writes the typed values onto the instance: a copy keeps the page's
+        # round (its name in the heading) as saved.
+        instance = copy(instance) if instance else Round(organisation=organisation)
+        super().__init__(*args, instance=instance, **kwargs)
+        self.helper = form_helper()
         unit = organisation.amount_unit
         self.fields["frame"].unit = unit
         self.fields["frame"].help_text = f"I {unit} om du inte skriver någon enhet."
@@ -44,16 +65,12 @@ class RoundForm(forms.Form):
                 CommitteeKind.KOMMUNFULLMAKTIGE,
             ],
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("opens_on")
-            and cleaned.get("closes_on")
-            and cleaned["closes_on"] < cleaned["opens_on"]
-        ):
-            self.add_error("closes_on", "Omgången kan inte stänga innan den öppnar.")
-        return cleaned
+        criteria = (
+            [criterion.text for criterion in instance.criteria.all()]
+            if instance.pk
+            else DEFAULT_CRITERIA
+        )
+        self.initial.setdefault("criteria", "\n".join(criteria))
 
     def criteria_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["criteria"].splitlines() if line.strip()]
@@ -110,49 +127,47 @@ class OverviewFilterForm(forms.Form):
 YES_NO = [("", "Välj …"), ("ja", "Ja"), ("nej", "Nej")]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(forms.ModelForm):
+    """What an applicant writes, labelled and limited by the model."""
+
     # The version the form was opened at; a save based on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    title = forms.CharField(label="Titel", max_length=300)
-    place = forms.CharField(label="Plats", max_length=300, help_text="Platsens namn eller adress.")
-    # localize: typed with a decimal comma, as in Swedish ("59,39"), in a text field.
-    latitude = forms.DecimalField(
-        label="Latitud (valfritt)", required=False, max_digits=9, decimal_places=6, localize=True
-    )
-    longitude = forms.DecimalField(
-        label="Longitud (valfritt)", required=False, max_digits=9, decimal_places=6, localize=True
-    )
-    problem = forms.CharField(
-        label="Platsspecifik problembeskrivning",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Beskriv otryggheten på just den här platsen och vad som styrker den.",
-    )
-    measure = forms.CharField(
-        label="Föreslagen åtgärd", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    expected_effect = forms.CharField(
-        label="Förväntad effekt", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    focus_area = forms.ModelChoiceField(
-        label="Fokusområde", queryset=FocusArea.objects.none(), required=False, empty_label="Välj …"
-    )
     applied_amount = AmountField(unit="mkr", label="Sökt belopp", required=True)
-    contact_name = forms.CharField(label="Kontaktperson", max_length=200, required=False)
-    contact_email = forms.EmailField(label="E-post", required=False)
-    contact_phone = forms.CharField(label="Telefon", max_length=40, required=False)
+    # Yes or no must be chosen actively: no answer is not a "no".
     consulted = forms.ChoiceField(
         label="Har stadsdelsnämnden där platsen ligger samråtts?", choices=YES_NO, required=False
     )
-    consulted_committee = forms.ModelChoiceField(
-        label="Vilken stadsdelsnämnd",
-        queryset=Committee.objects.none(),
-        required=False,
-        empty_label="Välj …",
-    )
 
-    def __init__(self, *args, round_, committee, **kwargs):
-        super().__init__(*args, **kwargs)
+    class Meta:
+        model = Application
+        fields = APPLICATION_CONTENT_FIELDS
+        # Where the model's verbose name (for the admin and the history) would read oddly
+        # to an applicant: optional coordinates, and a question instead of a heading.
+        labels = {
+            "latitude": "Latitud (valfritt)",
+            "longitude": "Longitud (valfritt)",
+            "consulted_committee": "Vilken stadsdelsnämnd",
+        }
+        # Typed with a decimal comma, as in Swedish ("59,39"), in a text field.
+        localized_fields = ["latitude", "longitude"]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "measure": forms.Textarea(attrs={"rows": 3}),
+            "expected_effect": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "problem": "Beskriv otryggheten på just den här platsen och vad som styrker den.",
+        }
+
+    def __init__(self, *args, round_, committee, instance=None, **kwargs):
+        # Validating writes the typed values onto the instance: a copy keeps the page's
+        # application (its title in the heading) as saved.
+        new = Application(round=round_, committee=committee)
+        instance = copy(instance) if instance else new
+        super().__init__(*args, instance=instance, **kwargs)
+        if instance.pk:
+            self.initial["version"] = instance.version
+            self.initial["consulted"] = {True: "ja", False: "nej"}.get(instance.consulted, "")
         unit = round_.organisation.amount_unit
         self.fields["applied_amount"].unit = unit
         self.fields[
@@ -160,11 +175,13 @@ class ApplicationForm(forms.Form):
         ].help_text = (
             f"I {unit} om du inte skriver någon enhet. Ska vara lika med kostnadernas summa."
         )
+        self.fields["focus_area"].empty_label = "Välj …"
         self.fields["focus_area"].queryset = FocusArea.objects.filter(
             programme__organisation_id=round_.organisation_id
         ).select_related("programme")
         self.is_facknamnd = committee.kind == CommitteeKind.FACKNAMND
         if self.is_facknamnd:
+            self.fields["consulted_committee"].empty_label = "Välj …"
             self.fields["consulted_committee"].queryset = Committee.objects.filter(
                 organisation_id=round_.organisation_id, kind=CommitteeKind.STADSDELSNAMND
             )
@@ -181,8 +198,6 @@ class ApplicationForm(forms.Form):
                 self.add_error(
                     "consulted_committee", "Ange vilken stadsdelsnämnd som har samråtts."
                 )
-        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
-            self.add_error("longitude", "Ange både latitud och longitud, eller ingen av dem.")
         return cleaned
 
 
@@ -219,13 +234,30 @@ class EvidenceForm(forms.Form):
         return cleaned
 
 
-CostFormSet = formset_factory(CostForm, extra=0)
-EvidenceFormSet = formset_factory(EvidenceForm, extra=0)
+class TableFormSet(forms.BaseFormSet):
+    """A formset drawn as a table inside the page's form, under `caption`."""
+
+    caption = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            template="bootstrap5/table_inline_formset.html", caption=self.caption
+        )
+
+
+class CostFormSet(formset_factory(CostForm, formset=TableFormSet, extra=0)):
+    caption = "Kostnadsfördelning"
+
+
+class EvidenceFormSet(formset_factory(EvidenceForm, formset=TableFormSet, extra=0)):
+    caption = "Underlag"
 
 
 def unit_formset(formset_class, *, unit: str, **kwargs):
     """A cost formset whose amount fields read amounts in the organisation's unit."""
     formset = formset_class(**kwargs)
+    formset.helper.caption = f"{formset.caption}, belopp i {unit}"
     for form in formset.forms:
         if "amount" in form.fields:
             form.fields["amount"].unit = unit
@@ -252,9 +284,23 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["proposed_amount"].unit = unit
         self.criteria = list(criteria)
-        for criterion in self.criteria:
+        # One bordered box per criterion: its verdict (radios in a fieldset) and comment.
+        self.helper = form_helper(
+            "version",
+            *(
+                Div(
+                    InlineRadios(f"verdict_{criterion.pk}"),
+                    f"comment_{criterion.pk}",
+                    css_class="mb-3 border rounded p-3",
+                )
+                for criterion in self.criteria
+            ),
+            "proposed_amount",
+            "motivation",
+        )
+        for number, criterion in enumerate(self.criteria, start=1):
             self.fields[f"verdict_{criterion.pk}"] = forms.ChoiceField(
-                label=criterion.text,
+                label=f"{number}. {criterion.text}",
                 choices=Verdict.choices,
                 widget=forms.RadioSelect,
                 error_messages={"required": "Välj uppfyllt, delvis eller ej uppfyllt."},
@@ -264,12 +310,6 @@ class AssessmentForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-
-    def criterion_rows(self):
-        return [
-            (criterion, self[f"verdict_{criterion.pk}"], self[f"comment_{criterion.pk}"])
-            for criterion in self.criteria
-        ]
 
     def verdicts(self) -> dict[int, tuple[str, str]]:
         return {

@@ -5,6 +5,7 @@ fields, its status (inskickad, återsänd) and its assessment, criterion by crit
 from django.utils.text import capfirst
 
 from applications.models import (
+    APPLICATION_CONTENT_FIELDS,
     Application,
     ApplicationStatus,
     Assessment,
@@ -22,25 +23,9 @@ from trygghet.history import (
     with_previous,
 )
 
-# What an applicant or official changes, in the order of the form; the status and return
-# message are told as "Ansökan inskickad" / "Ansökan återsänd …" instead.
-APPLICATION_FIELDS = [
-    "title",
-    "place",
-    "latitude",
-    "longitude",
-    "problem",
-    "measure",
-    "expected_effect",
-    "focus_area",
-    "applied_amount",
-    "granted_amount",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "consulted",
-    "consulted_committee",
-]
+# What an applicant or official changes: the applicant's content and the granted amount;
+# the status and return message are told as "Ansökan inskickad" / "Ansökan återsänd …".
+APPLICATION_FIELDS = [*APPLICATION_CONTENT_FIELDS, "granted_amount"]
 APPLICATION_AMOUNTS = frozenset({"applied_amount", "granted_amount"})
 ASSESSMENT_FIELDS = ["proposed_amount", "motivation", "assessor"]
 ASSESSMENT_AMOUNTS = frozenset({"proposed_amount"})

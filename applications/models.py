@@ -35,6 +35,38 @@ class RoundStatus(models.TextChoices):
     DECIDED = "beslutad", "Beslutad"
 
 
+# What an official sets on a round (besides its criteria), in the order of its form; the
+# form and the save service read this one list.
+ROUND_FIELDS = (
+    "name",
+    "year",
+    "frame",
+    "opens_on",
+    "closes_on",
+    "deciding_body",
+    "instructions",
+)
+
+# What an applicant writes in an application, in the order of its form; the form, the save
+# service and the history read this one list.
+APPLICATION_CONTENT_FIELDS = (
+    "title",
+    "place",
+    "latitude",
+    "longitude",
+    "problem",
+    "measure",
+    "expected_effect",
+    "focus_area",
+    "applied_amount",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "consulted",
+    "consulted_committee",
+)
+
+
 class Round(models.Model):
     """A call for applications with its own frame, e.g. Trygghetsinvesteringar 2024."""
 

@@ -13,7 +13,9 @@ from simple_history.utils import bulk_update_with_history
 
 from applications.history import application_changes_since, assessment_changes_since
 from applications.models import (
+    APPLICATION_CONTENT_FIELDS,
     DEFAULT_CRITERIA,
+    ROUND_FIELDS,
     Application,
     ApplicationStatus,
     Assessment,
@@ -39,6 +41,7 @@ from trygghet.decisions import (
 )
 from trygghet.locks import ensure_editable
 from trygghet.models import CommitteeKind, Organisation
+from trygghet.services import model_update
 
 # The order a round goes through; a step back is allowed until it is decided.
 ROUND_FLOW = [
@@ -71,18 +74,19 @@ def round_save(
     else:
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         ensure_editable(round_)
-    for field, value in {
-        "name": name.strip(),
-        "year": year,
-        "frame": frame,
-        "opens_on": opens_on,
-        "closes_on": closes_on,
-        "instructions": instructions,
-        "deciding_body": deciding_body,
-    }.items():
-        setattr(round_, field, value)
-    round_.full_clean()
-    round_.save()
+    round_, _ = model_update(
+        instance=round_,
+        fields=ROUND_FIELDS,
+        data={
+            "name": name.strip(),
+            "year": year,
+            "frame": frame,
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+            "instructions": instructions,
+            "deciding_body": deciding_body,
+        },
+    )
     if criteria is None and not round_.criteria.exists():
         criteria = DEFAULT_CRITERIA
     if criteria is not None:
@@ -211,22 +215,10 @@ def round_reopen(*, round_: Round, reason: str, by) -> Round:
 
 @dataclass
 class ApplicationContent:
-    """What an applicant writes; costs are (description, kronor), evidence (kind, date, text)."""
+    """What an applicant writes: `fields` by name (APPLICATION_CONTENT_FIELDS; one left out
+    keeps its value), costs as (description, kronor), evidence as (kind, date, text)."""
 
-    title: str
-    place: str
-    problem: str
-    measure: str
-    expected_effect: str
-    applied_amount: int
-    focus_area: object = None
-    latitude: object = None
-    longitude: object = None
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    consulted: bool | None = None
-    consulted_committee: object = None
+    fields: dict
     costs: list[tuple[str, int]] | None = None
     evidence: list[tuple[str, date | None, str]] | None = None
 
@@ -244,7 +236,7 @@ def application_save(
     round_: Round,
     committee,
     content: ApplicationContent,
-    application=None,
+    application: Application | None = None,
     expected_version: int | None = None,
     by=None,
 ) -> Application:
@@ -264,13 +256,13 @@ def application_save(
         )
         _ensure_applicant_may_edit(application, by)
         _ensure_application_version(application, expected_version)
-        application.version += 1
+    applied_amount = content.fields.get("applied_amount", application.applied_amount)
     if content.costs:
         total = sum(amount for _, amount in content.costs)
-        if total != content.applied_amount:
+        if total != applied_amount:
             unit = round_.organisation.amount_unit
             costs = format_amount_with_unit(total, unit)
-            applied = format_amount_with_unit(content.applied_amount, unit)
+            applied = format_amount_with_unit(applied_amount, unit)
             raise ValidationError(
                 {
                     "applied_amount": (
@@ -278,25 +270,12 @@ def application_save(
                     )
                 }
             )
-    for field in (
-        "title",
-        "place",
-        "problem",
-        "measure",
-        "expected_effect",
-        "applied_amount",
-        "focus_area",
-        "latitude",
-        "longitude",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "consulted",
-        "consulted_committee",
-    ):
-        setattr(application, field, getattr(content, field))
-    application.full_clean()
-    application.save()
+    data = {**content.fields}
+    if application.pk is not None:
+        data["version"] = application.version + 1  # saved even when only the costs changed
+    application, _ = model_update(
+        instance=application, fields=[*APPLICATION_CONTENT_FIELDS, "version"], data=data
+    )
     if content.costs is not None:
         application.costs.all().delete()
         for description, amount in content.costs:

@@ -18,7 +18,14 @@ from applications.forms import (
     RoundForm,
     unit_formset,
 )
-from applications.models import ApplicationStatus, Assessment, Attachment, Round, RoundStatus
+from applications.models import (
+    APPLICATION_CONTENT_FIELDS,
+    ApplicationStatus,
+    Assessment,
+    Attachment,
+    Round,
+    RoundStatus,
+)
 from applications.services import ROUND_FLOW, ApplicationContent
 from applications.summary import round_summary_sentences
 from applications.tables import AppendixTable, ApplicationOverviewTable, GroupSumTable
@@ -189,19 +196,7 @@ def round_edit(request, pk: int | None = None):
         organisation = round_.organisation
         if refused := refuse_if_locked(request, round_, _round_url(round_)):
             return refused
-    initial = {"criteria": "\n".join(services.DEFAULT_CRITERIA)}
-    if round_ is not None:
-        initial = {
-            "name": round_.name,
-            "year": round_.year,
-            "frame": round_.frame,
-            "opens_on": round_.opens_on,
-            "closes_on": round_.closes_on,
-            "deciding_body": round_.deciding_body,
-            "instructions": round_.instructions,
-            "criteria": "\n".join(criterion.text for criterion in round_.criteria.all()),
-        }
-    form = RoundForm(request.POST or None, organisation=organisation, initial=initial)
+    form = RoundForm(request.POST or None, organisation=organisation, instance=round_)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -304,16 +299,8 @@ def round_reopen(request, pk: int):
 def _application_forms(request, round_, committee, application=None):
     unit = round_.organisation.amount_unit
     data = request.POST if request.method == "POST" else None
-    initial, costs, evidence = None, [], []
+    costs, evidence = [], []
     if application is not None:
-        # The form's fields are the application's, except the two set below.
-        initial = {
-            field: getattr(application, field)
-            for field in ApplicationForm.base_fields
-            if field not in {"version", "consulted"}
-        }
-        initial["consulted"] = {True: "ja", False: "nej"}.get(application.consulted, "")
-        initial["version"] = application.version
         costs = [
             {"description": c.description, "amount": c.amount} for c in application.costs.all()
         ]
@@ -321,7 +308,7 @@ def _application_forms(request, round_, committee, application=None):
             {"kind": e.kind, "date": e.date, "description": e.description}
             for e in application.evidence.all()
         ]
-    form = ApplicationForm(data, round_=round_, committee=committee, initial=initial)
+    form = ApplicationForm(data, round_=round_, committee=committee, instance=application)
     cost_formset = unit_formset(
         CostFormSet, unit=unit, data=data, prefix="kostnad", initial=_with_empty_rows(costs)
     )
@@ -335,22 +322,8 @@ def _with_empty_rows(rows: list[dict]) -> list[dict]:
 
 
 def _content(form, cost_formset, evidence_formset) -> ApplicationContent:
-    data = form.cleaned_data
     return ApplicationContent(
-        title=data["title"],
-        place=data["place"],
-        problem=data["problem"],
-        measure=data["measure"],
-        expected_effect=data["expected_effect"],
-        applied_amount=data["applied_amount"],
-        focus_area=data["focus_area"],
-        latitude=data["latitude"],
-        longitude=data["longitude"],
-        contact_name=data["contact_name"],
-        contact_email=data["contact_email"],
-        contact_phone=data["contact_phone"],
-        consulted=data.get("consulted"),
-        consulted_committee=data.get("consulted_committee"),
+        fields={name: form.cleaned_data.get(name) for name in APPLICATION_CONTENT_FIELDS},
         costs=[
             (row["description"], row["amount"])
             for row in cost_formset.cleaned_data

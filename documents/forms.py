@@ -4,6 +4,7 @@ from django.db import models
 from documents.models import DecisionDocument
 from documents.rendering import SECTION_TITLES
 from documents.services import EDITABLE_FIELDS
+from trygghet.forms import form_helper
 
 
 def _short_text_boxes(db_field, **kwargs):
@@ -32,6 +33,7 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = form_helper()
         self.fields["version"].initial = self.instance.version
         enabled = set(self.instance.organisation.optional_sections or [])
         for key, (field, _) in SECTION_TITLES.items():

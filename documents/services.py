@@ -17,6 +17,7 @@ from documents.pdf import render_pdf
 from documents.rendering import render_html
 from trygghet.concurrency import concurrent_change, savers_since, version_as_of
 from trygghet.history import field_changes
+from trygghet.services import model_update
 
 EDITABLE_FIELDS = [
     "reference",
@@ -90,13 +91,11 @@ def document_save(
     _ensure_open(document)
     if expected_version is not None and document.version != expected_version:
         raise _conflict(document, expected_version)
-    for field in EDITABLE_FIELDS:
-        if field in data:
-            setattr(document, field, data[field])
-    document.updated_by = by
-    document.version += 1
-    document.full_clean()
-    document.save()
+    document, _ = model_update(
+        instance=document,
+        fields=[*EDITABLE_FIELDS, "updated_by", "version"],
+        data={**data, "updated_by": by, "version": document.version + 1},
+    )
     return document
 
 

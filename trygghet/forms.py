@@ -1,9 +1,25 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from trygghet.amounts import AmountError, format_amount, parse_amount
 from trygghet.decisions import DecisionRecord
+
+
+def form_helper(*fields, **attributes) -> FormHelper:
+    """A crispy helper for a form (or formset) drawn inside the page's own <form>, which
+    holds the CSRF token and the buttons; `fields` lay it out, `attributes` set the rest.
+    The accessible markup (labels, errors, aria) is in templates/bootstrap5/."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if fields:
+        helper.layout = Layout(*fields)
+    for name, value in attributes.items():
+        setattr(helper, name, value)
+    return helper
 
 
 class LoginForm(AuthenticationForm):
@@ -117,6 +133,10 @@ class ReopenForm(forms.Form):
         "Skälet sparas med beslutet.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
 
 
 def add_service_errors(form, error: ValidationError) -> None:
