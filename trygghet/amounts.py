@@ -51,6 +51,10 @@ BARE_NUMBER_LIMIT = 1_000_000_000
 AMOUNT_CEILING = 100_000_000_000
 
 
+# An amount more than this many times the frame it is part of is a mistyped unit, not a plan.
+FRAME_MULTIPLE_LIMIT = 10
+
+
 class AmountError(ValueError):
     """A typed amount that cannot be read; the message is Swedish and shown to the user."""
 
@@ -162,6 +166,17 @@ def _kronor(digits: str, decimals: str, typed_unit: str | None, default_unit: st
 
 def _shown(kronor: int, unit: str) -> str:
     return format_amount_with_unit(kronor, unit).replace(NBSP, " ")
+
+
+def implausible_amount_message(kronor: int, *, frame: int, unit: str) -> str | None:
+    """Why an amount cannot be what was meant: more than ten times its frame (a frame of 0
+    leaves only AMOUNT_CEILING, which parse_amount holds)."""
+    if frame > 0 and kronor > FRAME_MULTIPLE_LIMIT * frame:
+        return (
+            f"{format_amount_with_unit(kronor, unit)} är mer än tio gånger ramen "
+            f"{format_amount_with_unit(frame, unit)}. Kontrollera beloppet och enheten."
+        )
+    return None
 
 
 def _normal_unit(unit: str) -> str:
