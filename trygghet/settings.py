@@ -116,6 +116,16 @@ DATABASES = {
 # PostgreSQL declares, fetches from and closes a server-side cursor: three round trips for a
 # few rows. The app reads nothing large enough to need streaming, so plain queries it is.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default holds concurrent use: readers never wait for a writer (WAL); a
+    # transaction takes the write lock when it begins (IMMEDIATE), so two never deadlock
+    # upgrading a read lock into "database is locked"; and a writer waits its turn for up
+    # to 20 s instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "trygghet.User"
