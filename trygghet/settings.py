@@ -81,6 +81,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# How many reverse proxies stand in front of the app (nginx: 1). Failed logins are counted
+# per username and client address, read from X-Forwarded-For only through these proxies.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "trygghet.client_address.client_address"
 
 ROOT_URLCONF = "trygghet.urls"
 
