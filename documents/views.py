@@ -1,3 +1,6 @@
+import io
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
@@ -8,11 +11,13 @@ from allocations import selectors as allocation_selectors
 from applications import selectors as round_selectors
 from documents import history, services
 from documents.forms import DocumentForm
-from documents.models import DecisionDocument, DocumentVersion
+from documents.models import DecisionDocument, DocumentVersion, StoredFileProblem
 from documents.pdf import render_pdf
 from documents.rendering import render_html
 from trygghet.access import require_permission
 from trygghet.concurrency import ConcurrentChange, rebase_form
+
+logger = logging.getLogger(__name__)
 
 VIEW = "documents.view_decisiondocument"
 EDIT = "documents.change_decisiondocument"
@@ -154,8 +159,18 @@ def version_download(request, pk: int):
         document__in=DecisionDocument.objects.for_user(request.user),
     )
     require_permission(request, VIEW)
+    try:
+        pdf = version.verified_pdf()
+    except StoredFileProblem as problem:
+        logger.error("Fastställd version %s (id %s) lämnas inte ut: %s", version, pk, problem)
+        return render(
+            request,
+            "documents/version_unavailable.html",
+            {"version": version, "document": version.document, "problem": problem},
+            status=409,
+        )
     response = FileResponse(
-        version.file.open("rb"),
+        io.BytesIO(pdf),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{version.document.title} version {version.number}.pdf",
