@@ -3,6 +3,7 @@
 from django import forms
 
 from allocations.models import AmountKind, BudgetLine, Package
+from allocations.rules import amount_field
 from trygghet.forms import AmountField, form_helper
 from trygghet.models import Committee, FocusArea
 
@@ -37,7 +38,7 @@ class AllocationForm(forms.Form):
 
     @staticmethod
     def field_name(line: BudgetLine) -> str:
-        return f"line_{line.pk}"
+        return amount_field(line.pk)
 
     def rows(self):
         """(line, bound field) in table order, for the template."""

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from allocations.models import AmountKind, PackageYear
-from trygghet.amounts import format_amount_with_unit
+from trygghet.amounts import format_amount_with_unit, implausible_amount_message
 from trygghet.locks import ensure_editable
 
 # The import package still calls the lock by its old name (until it moves to trygghet/imports).
@@ -36,6 +36,28 @@ def ensure_sum_matches_frame(*, total: int, frame: int, unit: str, refused: str 
         raise ValidationError(
             f"{message}. {refused} förrän summan stämmer med ramen.", code="frame_mismatch"
         )
+
+
+def amount_field(line_id: int) -> str:
+    """The name under which a line's amount is typed, and under which its errors are given."""
+    return f"line_{line_id}"
+
+
+def ensure_amounts_plausible(*, package_year: PackageYear, amounts: dict[int, int | None], lines):
+    """No single amount is more than ten times the year's frame: 50 mkr in a 5 mkr package
+    is a mistyped unit. Each refusal names its line and stands next to its field."""
+    unit = package_year.package.organisation.amount_unit
+    errors = {}
+    for line_id, kronor in amounts.items():
+        if kronor is None:
+            continue
+        message = implausible_amount_message(kronor, frame=package_year.frame, unit=unit)
+        if message:
+            errors[amount_field(line_id)] = (
+                f"{lines[line_id].label_for(package_year.year)}: {message}"
+            )
+    if errors:
+        raise ValidationError(errors, code="implausible")
 
 
 def ensure_amounts_editable(package_year: PackageYear, kind: str) -> None:

@@ -247,13 +247,13 @@ class MultiYearTable:
     rows: list[MultiYearRow]
 
 
-def multi_year_table(*, package: Package, last_year: int, count: int) -> MultiYearTable:
-    """Decided budgets of `count` years up to `last_year`, newest first (the shape of 001_…).
+def multi_year_table(*, package: Package, years: list[int]) -> MultiYearTable:
+    """Decided budgets of the package's `years`, newest first (the shape of 001_…).
 
     A year with no decided budget yet shows its proposal, headed "Förslag <år>". Lines
     appear in the years where they exist and are blank elsewhere.
     """
-    years = list(range(last_year, last_year - count, -1))
+    years = sorted(years, reverse=True)
     amounts, totals = _amounts_by_line(package, years)
     columns = []
     for year in years:

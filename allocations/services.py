@@ -16,7 +16,12 @@ from allocations.models import (
     YearDecision,
     YearStatus,
 )
-from allocations.rules import MARK_DECIDED, ensure_amounts_editable, ensure_sum_matches_frame
+from allocations.rules import (
+    MARK_DECIDED,
+    ensure_amounts_editable,
+    ensure_amounts_plausible,
+    ensure_sum_matches_frame,
+)
 from trygghet.amounts import format_amount_with_unit
 from trygghet.concurrency import ConcurrentChange, concurrent_change
 from trygghet.decisions import (
@@ -57,6 +62,7 @@ def allocation_save(
     unknown = set(amounts) - set(lines)
     if unknown:
         raise ValidationError("En budgetpost hör inte till paketet.")
+    ensure_amounts_plausible(package_year=package_year, amounts=amounts, lines=lines)
 
     existing = {
         amount.line_id: amount

@@ -139,7 +139,9 @@ def _multi_year_context(request, package: Package):
     if last_year not in years:
         last_year = years[0]
     count = max(1, min(count, MAX_YEARS))
-    table = selectors.multi_year_table(package=package, last_year=last_year, count=count)
+    # Only years the package has: ?antal=10 on a package of five years shows five.
+    shown = [year for year in years if year <= last_year][:count]
+    table = selectors.multi_year_table(package=package, years=shown)
     return {"years": years, "last_year": last_year, "count": count, "table": table}
 
 
@@ -174,7 +176,7 @@ def multi_year_export(request, pk: int, export_format: str):
     if context is None:
         raise Http404
     table = MultiYearReviewTable(context["table"], unit=package.organisation.amount_unit)
-    sheet = f"{context['last_year'] - context['count'] + 1}-{context['last_year']}"
+    sheet = f"{context['table'].columns[-1].year}-{context['last_year']}"
     return export_response(
         table, export_format=export_format, filename=f"{package.name} {sheet}", title=sheet
     )

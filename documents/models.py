@@ -5,6 +5,8 @@ renders the PDF once, stores it with its SHA-256 and serves it byte for byte fro
 while a finalised version is in force, the package year or round it decides is read-only.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -196,3 +198,29 @@ class DocumentVersion(models.Model):
 
     def __str__(self):
         return f"{self.document} version {self.number}"
+
+    def verified_pdf(self) -> bytes:
+        """The stored PDF, byte for byte, if it still matches the SHA-256 taken when it was
+        finalised; StoredFileProblem (in Swedish) if the file is missing or has changed."""
+        try:
+            with self.file.open("rb") as file:
+                pdf = file.read()
+        except (FileNotFoundError, ValueError) as missing:
+            raise StoredFileProblem(
+                f"Filen för {self} saknas i lagringen.", reason="missing"
+            ) from missing
+        if hashlib.sha256(pdf).hexdigest() != self.sha256:
+            raise StoredFileProblem(
+                f"Filen för {self} har ändrats sedan den fastställdes: dess SHA-256 stämmer "
+                "inte med den som sparades vid fastställandet.",
+                reason="changed",
+            )
+        return pdf
+
+
+class StoredFileProblem(Exception):
+    """A finalised version's file cannot be served as it was finalised."""
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.reason = reason

@@ -79,11 +79,15 @@ def document_context(document: DecisionDocument) -> dict:
         context["has_previous_year"] = (
             table.reference_total is not None or table.previous_outcome_total is not None
         )
-        earlier = package_year.package.years.filter(year__lt=package_year.year).count()
-        if earlier:
-            # The year-over-year table of 001_…: this year and up to two before it.
+        # The year-over-year table of 001_…: this year and up to two before it.
+        years = list(
+            package_year.package.years.filter(year__lte=package_year.year)
+            .order_by("-year")
+            .values_list("year", flat=True)[:3]
+        )
+        if len(years) > 1:
             context["multi_year"] = allocation_selectors.multi_year_table(
-                package=package_year.package, last_year=package_year.year, count=min(earlier + 1, 3)
+                package=package_year.package, years=years
             )
         if document.kind == DocumentKind.DISTRIBUTION:
             recipients, total = allocation_selectors.recipient_totals(

@@ -1,9 +1,13 @@
 """Everything that writes decision documents. Each service is one transaction."""
 
 import hashlib
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,7 +16,7 @@ from django.utils.text import capfirst
 from allocations.models import PackageYear
 from applications.models import Round
 from documents import prefill
-from documents.models import DecisionDocument, DocumentVersion
+from documents.models import DecisionDocument, DocumentVersion, version_path
 from documents.pdf import render_pdf
 from documents.rendering import render_html
 from trygghet.concurrency import concurrent_change, savers_since, version_as_of
@@ -99,27 +103,56 @@ def document_save(
     return document
 
 
-@transaction.atomic
 def document_finalise(*, document: DecisionDocument, by) -> DocumentVersion:
-    """Render the PDF once and store it; the document and its subject become read-only."""
-    document = DecisionDocument.objects.select_for_update().get(pk=document.pk)
-    _ensure_open(document)
-    pdf = render_pdf(html=render_html(document))
-    number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    version = DocumentVersion(
-        document=document,
-        number=number,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        finalised_by=by,
-        finalised_at=timezone.now(),
-    )
-    version.file.save(f"version-{number}.pdf", ContentFile(pdf), save=False)
-    version.save()
-    document.finalised = True
-    document.version += 1
-    document.save(update_fields=["finalised", "version"])
+    """Render the PDF once and store it; the document and its subject become read-only.
+
+    The PDF is written beside its place first and moved there once the transaction has
+    committed, so a finalise that fails leaves no file that no version points to.
+    """
+    with _moved_into_place_after_commit() as place, transaction.atomic():
+        document = DecisionDocument.objects.select_for_update().get(pk=document.pk)
+        _ensure_open(document)
+        pdf = render_pdf(html=render_html(document))
+        number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        version = DocumentVersion(
+            document=document,
+            number=number,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            finalised_by=by,
+            finalised_at=timezone.now(),
+        )
+        version.file.name = version_path(version, "")
+        place(version.file.name, pdf)
+        version.save()
+        document.finalised = True
+        document.version += 1
+        document.save(update_fields=["finalised", "version"])
     return version
+
+
+@contextmanager
+def _moved_into_place_after_commit():
+    """Yields `place(name, pdf)`, which writes a temporary file beside `name`; when the
+    block ends without an error (the transaction inside it committed) the file is moved
+    to `name`, otherwise removed."""
+    written: list[tuple[Path, Path]] = []
+
+    def place(name: str, pdf: bytes) -> None:
+        final = Path(default_storage.path(name))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+        temporary.write_bytes(pdf)
+        written.append((temporary, final))
+
+    try:
+        yield place
+    except BaseException:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, final in written:
+        os.replace(temporary, final)
 
 
 @transaction.atomic

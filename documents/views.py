@@ -1,3 +1,6 @@
+import io
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
@@ -8,11 +11,13 @@ from allocations import selectors as allocation_selectors
 from applications import selectors as round_selectors
 from documents import history, services
 from documents.forms import DocumentForm
-from documents.models import DecisionDocument, DocumentVersion
+from documents.models import DecisionDocument, DocumentVersion, StoredFileProblem
 from documents.pdf import render_pdf
 from documents.rendering import render_html
 from trygghet.access import get_for_user
 from trygghet.concurrency import ConcurrentChange, rebase_form
+
+logger = logging.getLogger(__name__)
 
 VIEW = "documents.view_decisiondocument"
 EDIT = "documents.change_decisiondocument"
@@ -148,8 +153,18 @@ def version_download(request, pk: int):
         "documents.view_documentversion",
         pk=pk,
     )
+    try:
+        pdf = version.verified_pdf()
+    except StoredFileProblem as problem:
+        logger.error("Fastställd version %s (id %s) lämnas inte ut: %s", version, pk, problem)
+        return render(
+            request,
+            "documents/version_unavailable.html",
+            {"version": version, "document": version.document, "problem": problem},
+            status=409,
+        )
     response = FileResponse(
-        version.file.open("rb"),
+        io.BytesIO(pdf),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{version.document.title} version {version.number}.pdf",

@@ -85,6 +85,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# How many reverse proxies stand in front of the app (nginx: 1). Failed logins are counted
+# per username and client address, read from X-Forwarded-For only through these proxies.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "trygghet.client_address.client_address"
 
 ROOT_URLCONF = "trygghet.urls"
 
@@ -120,6 +124,16 @@ DATABASES = {
 # PostgreSQL declares, fetches from and closes a server-side cursor: three round trips for a
 # few rows. The app reads nothing large enough to need streaming, so plain queries it is.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default holds concurrent use: readers never wait for a writer (WAL); a
+    # transaction takes the write lock when it begins (IMMEDIATE), so two never deadlock
+    # upgrading a read lock into "database is locked"; and a writer waits its turn for up
+    # to 20 s instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "trygghet.User"

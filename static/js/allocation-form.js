@@ -1,37 +1,21 @@
 // Running total and "kvar att fördela" while an official types amounts.
-// Mirrors trygghet/amounts.py for display only; the server parses and decides on save.
+// Reads amounts with static/js/amounts.js; the server parses and decides on save.
 (function () {
   "use strict";
   var form = document.getElementById("allocation-form");
   if (!form) return;
-  var factors = { kr: 1, kronor: 1, tkr: 1000, mkr: 1000000, mnkr: 1000000, msek: 1000000 };
+  var rules = window.Trygghet.amountRules();
+  var factors = rules.factors;
   var unit = form.dataset.unit;
   var frame = BigInt(form.dataset.frame || "0");
   var sumCell = document.getElementById("summa");
   var leftCell = document.getElementById("kvar-att-fordela");
   var live = document.getElementById("summa-live");
 
-  // Returns kronor as a BigInt, or null when the text is not an amount.
+  // An empty field is no amount; anything else is read exactly as the server reads it.
   function parse(text) {
-    var cleaned = text.replace(/[\s\u00a0\u202f\u2009]+/g, " ").trim().toLowerCase();
-    if (!cleaned) return BigInt(0);
-    var match = cleaned.match(/^(\d{1,3}(?: \d{3})+|\d+)(?:[.,](\d+))?\s*([a-zåäö]+)?$/);
-    if (!match) return null;
-    var digits = match[1].replace(/ /g, "");
-    var decimals = match[2] || "";
-    var typedUnit = match[3];
-    var target = typedUnit || unit;
-    // Same rule as the server: a bare whole number above one billion kronor in the
-    // default unit is read as kronor ("600 000" where the unit is mkr).
-    if (!typedUnit && !decimals && BigInt(digits) * BigInt(factors[unit]) > BigInt(1000000000)) {
-      target = "kr";
-    }
-    var factor = factors[target];
-    if (!factor) return null;
-    var scale = BigInt(10) ** BigInt(decimals.length);
-    var value = BigInt(digits + decimals) * BigInt(factor);
-    if (value % scale !== BigInt(0)) return null;
-    return value / scale;
+    if (!text.trim()) return BigInt(0);
+    return window.Trygghet.parseAmount(text, unit, rules);
   }
 
   function format(kronor) {

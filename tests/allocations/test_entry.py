@@ -81,6 +81,24 @@ def test_swedish_formats_are_saved_exactly(client, demo):
         ("-0,5", "Beloppet kan inte vara negativt."),
         ("0,0000001", "För många decimaler: 0,0000001 mkr är inte ett helt antal kronor."),
         ("1,6 euro", "Okänd enhet ”euro”. Använd kr, tkr eller mkr."),
+        # kronor with öre, where the unit is mkr: once stored as 1 600 000,5 mkr
+        ("1 600 000,50", "Ören sparas inte: skriv 1 600 000 kr eller 1,6 mkr."),
+        (
+            "1.600",
+            "”1.600” kan läsas på två sätt. Menar du 1,6 mkr eller 1 600 kr? Skriv decimaler "
+            "med komma (1,6) och tusental med mellanslag (1 600).",
+        ),
+        (
+            "999 999 999 999 mkr",
+            "999999999999 mkr är orimligt mycket: inget belopp kan vara mer än "
+            "100 000 000 000 kr. Kontrollera enheten.",
+        ),
+        # ten times the year's frame of 5,0 mkr: a unit typed wrong, refused by the service
+        (
+            "50,1",
+            "SSPF (skola, socialtjänst, polis, fritid): 50,1 mkr är mer än tio gånger ramen "
+            "5,0 mkr. Kontrollera beloppet och enheten.",
+        ),
     ],
 )
 def test_a_bad_amount_is_explained_next_to_its_field_and_nothing_is_saved(

@@ -311,3 +311,22 @@ def test_multi_year_page_queries_are_constant(client, db, django_assert_num_quer
     assert review.column(0) == [f"Post {number}" for number in range(1, lines + 1)]
     assert review.rows[-1][1:] == ["1,0"] * years
     assert review.footer == [["SUMMA"] + [f"{lines},0"] * years]
+
+
+@pytest.mark.parametrize("count", [5, 10])
+def test_the_chart_of_many_years_has_plain_numbers_and_only_the_years_that_exist(
+    client, demo, count
+):
+    """The SVG once got viewBox="0 0 760 1 096" (a localized thousands separator) at five
+    years, and ?antal=10 invented empty columns for years before the package existed."""
+    package = nacka(client, "nacka-ledamot")
+    url = reverse("allocations:multi-year", args=[package.pk]) + f"?till=2024&antal={count}"
+    page = client.get(url).text
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
+    assert width == 760 and height > 999
+    for name, value in re.findall(r'\b(x|y|width|height)="([^"]*)"', svg):
+        assert re.fullmatch(r"\d+(%|px)?", value), (name, value)
+    rows = table_cells(page)
+    assert rows[0] == ("Budgetpost", "Förslag 2024", "2023", "2022", "2021", "2020")
+    assert {row[0]: row[1:] for row in rows}["SUMMA"] == ("5,0",) * 5

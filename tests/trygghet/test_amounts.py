@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.amount_cases import AMOUNT_CASES
 from trygghet.amounts import AmountError, format_amount, format_amount_with_unit, parse_amount
 
 
@@ -46,7 +47,7 @@ def test_a_bare_number_is_in_the_default_unit():
         ("-1,6", "Beloppet kan inte vara negativt."),
         ("\u22121,6", "Beloppet kan inte vara negativt."),
         ("1,2345678", "För många decimaler: 1,2345678 mkr är inte ett helt antal kronor."),
-        ("1,5 kr", "För många decimaler: 1,5 kr är inte ett helt antal kronor."),
+        ("1,5 kr", "Ören sparas inte: skriv 1 kr."),
         ("1,6 dkr", "Okänd enhet ”dkr”. Använd kr, tkr eller mkr."),
         ("1 60 000", "”1 60 000” är inte ett belopp"),
     ],
@@ -88,3 +89,35 @@ def test_format_and_parse_round_trip_exactly():
         assert parse_amount(shown + " mkr", default_unit="kr") == kronor
     assert isinstance(parse_amount("1,6", default_unit="mkr"), int)
     assert Decimal(parse_amount("0,09", default_unit="mkr")) == Decimal(90_000)
+
+
+@pytest.mark.parametrize(("typed", "unit", "kronor"), AMOUNT_CASES)
+def test_the_shared_cases(typed, unit, kronor):
+    """The cases the browser's running total is tested with too."""
+    if kronor is None:
+        with pytest.raises(AmountError):
+            parse_amount(typed, default_unit=unit)
+    else:
+        assert parse_amount(typed, default_unit=unit) == kronor
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "message"),
+    [
+        # A sum of kronor with öre, typed where the unit is mkr, was stored as 1,6 million mkr.
+        ("1 600 000,50", "mkr", "Ören sparas inte: skriv 1 600 000 kr eller 1,6 mkr."),
+        ("1.600.000,50", "mkr", "Ören sparas inte: skriv 1 600 000 kr eller 1,6 mkr."),
+        ("1 600 000,50 kr", "mkr", "Ören sparas inte: skriv 1 600 000 kr."),
+        # A dot before three digits is a decimal point to some and a thousands separator
+        # to others: 1,6 mkr was read where 1 600 was meant.
+        ("1.600", "mkr", "Menar du 1,6 mkr eller 1 600 kr?"),
+        ("1.600 tkr", "mkr", "Menar du 1,6 tkr eller 1 600 tkr?"),
+        ("12.500", "tkr", "Menar du 12,5 tkr eller 12 500 tkr?"),
+        ("999 999 999 999 mkr", "mkr", "inget belopp kan vara mer än 100 000 000 000 kr"),
+        ("9223372036854775807", "mkr", "inget belopp kan vara mer än 100 000 000 000 kr"),
+    ],
+)
+def test_a_guess_or_an_impossible_amount_is_refused_with_a_suggestion(typed, unit, message):
+    with pytest.raises(AmountError) as error:
+        parse_amount(typed, default_unit=unit)
+    assert message in str(error.value).replace("\u00a0", " ")

@@ -88,3 +88,69 @@ def test_production_cookies_are_secure_and_https_is_enforced():
         check=True,
     )
     assert result.stdout.split() == ["True"] * 5
+
+
+def _fail_five_times(client, **headers):
+    for _ in range(5):
+        client.post(
+            reverse("login"), {"username": "nacka-handlaggare", "password": "fel"}, **headers
+        )
+
+
+def test_behind_a_proxy_failures_from_one_address_do_not_lock_out_another(client, demo, settings):
+    """Behind the README's reverse proxy every client arrives from the proxy's address:
+    five wrong passwords from anyone used to lock a username for everyone."""
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    _fail_five_times(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    locked = client.post(
+        reverse("login"),
+        {"username": "nacka-handlaggare", "password": DEMO_PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+        **proxy,
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        reverse("login"),
+        {"username": "nacka-handlaggare", "password": DEMO_PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert elsewhere.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_lock(client, demo, settings):
+    """What the client writes in X-Forwarded-For is left of what the proxy appends: a new
+    forged address per try is still counted against the client's real one."""
+    settings.TRUSTED_PROXIES = 1
+    for forged in ("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"):
+        client.post(
+            reverse("login"),
+            {"username": "nacka-handlaggare", "password": "fel"},
+            HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.5",
+            REMOTE_ADDR="127.0.0.1",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "nacka-handlaggare", "password": DEMO_PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5",
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert response.status_code == 429
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(client, demo, settings):
+    settings.TRUSTED_PROXIES = 0
+    for forged in ("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"):
+        client.post(
+            reverse("login"),
+            {"username": "nacka-handlaggare", "password": "fel"},
+            HTTP_X_FORWARDED_FOR=forged,
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "nacka-handlaggare", "password": DEMO_PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+    )
+    assert response.status_code == 429
