@@ -1,35 +1,52 @@
-"""Read a table of applications into a preview: what would be stored, and every problem.
+"""Importing a round's applications (CSV or XLSX), with the central office's proposals.
 
 The table has the columns `Nämnd; Titel; Plats; Fokusområde; Sökt belopp` and, when the
 central office has assessed the applications, `Föreslaget belopp; Motivering`. Headers
 are matched ignoring case, in any order. A row whose Nämnd is Summa/Totalt is checked
 against the rows, never stored.
 
-As in the allocation import, whose file reading and problem format this reuses:
-`parse_applications` reads headers, texts and amounts (no database), `build_preview`
-matches committees, focus areas and stored applications and applies the assessment
-rules. Nothing here writes; `applications.imports.services.application_import_apply`
-stores a preview.
+`parse_applications` reads headers, texts and amounts (no database); `build_preview`
+matches committees, focus areas and stored applications and writes them, in a
+transaction that is rolled back unless the import is stored. The round after the import
+is summed up by `round_summary`, as the round's own page sums it.
 """
 
-import re
+import copy
+import datetime
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl.utils import get_column_letter
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from allocations.imports.parsing import Cell, ImportProblem, read_table
 from allocations.rules import frame_difference_message
-from applications.models import Application, ApplicationStatus, Assessment, Round
+from applications.models import Application, ApplicationStatus, Assessment, Round, RoundStatus
 from applications.rules import assessment_errors, ensure_round_editable
+from applications.selectors import round_summary
+from applications.services import round_save
 from applications.summary import applications_count, round_summary_sentences
-from trygghet.amounts import (
-    AmountError,
-    format_amount,
-    format_amount_with_unit,
-    format_plain,
-    parse_amount,
+from trygghet.amounts import AmountError, format_amount_with_unit, parse_amount
+from trygghet.imports.flow import (
+    ImportFailed,
+    ImportFlow,
+    ImportPreview,
+    count,
+    in_words,
+    refuse_unless_stored,
+)
+from trygghet.imports.reader import (
+    Cell,
+    ImportProblem,
+    cell_text,
+    find_header_row,
+    is_empty,
+    is_sum_row,
+    long_text,
+    match_key,
+    read_table,
+    sum_problem,
 )
 from trygghet.models import Committee, CommitteeKind, FocusArea, Organisation
 
@@ -57,19 +74,10 @@ COLUMNS_HINT = (
     "Föreslaget belopp och Motivering."
 )
 
-_HEADERS = {" ".join(header.casefold().split()): key for key, header in COLUMNS.items()}
-# Applications the central office has received (as applications.selectors.RECEIVED):
-# drafts stay with the applicant and are not counted.
-_RECEIVED = {ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED}
-_SUM_ROW = re.compile(r"^(summa|totalt)\b")
+_HEADERS = {match_key(header): key for key, header in COLUMNS.items()}
 _TITLE_LENGTH = Application._meta.get_field("title").max_length
 _PLACE_LENGTH = Application._meta.get_field("place").max_length
 _COMMITTEE_LENGTH = Committee._meta.get_field("name").max_length
-
-
-def match_key(text: str) -> str:
-    """A name as matched: case and spacing ignored."""
-    return " ".join(text.casefold().split())
 
 
 def committee_kind(name: str) -> str:
@@ -145,44 +153,33 @@ class RoundTarget:
     """Where the applications go. The objects are None when the command line creates them."""
 
     organisation_name: str
-    round_name: str
+    name: str
     year: int
     organisation: Organisation | None = None
     round: Round | None = None
 
     @classmethod
     def for_round(cls, round_: Round) -> "RoundTarget":
-        return cls(
-            organisation_name=round_.organisation.name,
-            round_name=round_.name,
-            year=round_.year,
-            organisation=round_.organisation,
-            round=round_,
-        )
+        return cls(round_.organisation.name, round_.name, round_.year, round_.organisation, round_)
 
 
-@dataclass
-class ApplicationImportPreview:
-    """The applications as they would be stored, the round's totals after the import and
-    every problem: what `application_import_apply` would do."""
+@dataclass(kw_only=True)
+class ApplicationPreview(ImportPreview):
+    """The applications as the import writes them, the round's totals after it (as
+    `round_summary` counts them) and every problem."""
 
     table: ApplicationTable
     target: RoundTarget
     create: bool
     frame: int | None  # a frame given in kronor: the new round's, or a new one for the round
-    unit: str  # the unit the preview is shown in: the organisation's
     committees: dict[str, Committee] = field(default_factory=dict)  # match key -> committee
     new_committees: dict[str, str] = field(default_factory=dict)  # match key -> name
     rows: list[ApplicationRow] = field(default_factory=list)
-    other_applications: list[Application] = field(default_factory=list)
-    frame_change: int | None = None
-    application_count: int = 0
-    applied_total: int = 0
-    proposed_count: int = 0
-    proposed_total: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    round: Round | None = None  # once written
+    created: list[Application] = field(default_factory=list)
+    updated: list[Application] = field(default_factory=list)
+    assessments: int = 0
+    summary_sentences: list[str] = field(default_factory=list)
 
     @property
     def has_assessments(self) -> bool:
@@ -202,38 +199,19 @@ class ApplicationImportPreview:
     def updated_rows(self) -> list[ApplicationRow]:
         return [row for row in self.rows if row.application is not None]
 
-    @property
-    def summary_sentences(self) -> list[str]:
-        """The round after the import, in the documents' words."""
-        return round_summary_sentences(
-            application_count=self.application_count,
-            applied_total=self.applied_total,
-            proposed_count=self.proposed_count,
-            proposed_total=self.proposed_total,
-            unit=self.unit,
-        )
-
-    def rebuilt(self, *, target: RoundTarget | None = None) -> "ApplicationImportPreview":
-        """The same import checked again against the database as it is now."""
-        return build_preview(
-            table=self.table, target=target or self.target, create=self.create, frame=self.frame
-        )
+    def summary(self) -> str:
+        """In Swedish: "5 nya ansökningar, 0 uppdaterade ansökningar och 4 bedömningar"."""
+        parts = [
+            count(len(self.created), "ny ansökan", "nya ansökningar"),
+            count(len(self.updated), "uppdaterad ansökan", "uppdaterade ansökningar"),
+            count(self.assessments, "bedömning", "bedömningar"),
+        ]
+        if self.new_committees:
+            parts.append(count(len(self.new_committees), "ny nämnd", "nya nämnder"))
+        return in_words(parts)
 
 
 # Reading the table
-
-
-def _text(cell: Cell) -> str:
-    if isinstance(cell, Decimal):
-        return format_plain(cell)
-    return " ".join((cell or "").split())
-
-
-def _long_text(cell: Cell) -> str:
-    """A free text such as a motivation: its own line breaks kept."""
-    if isinstance(cell, Decimal):
-        return format_plain(cell)
-    return "\n".join(line.strip() for line in (cell or "").strip().splitlines())
 
 
 def _cell(cells: list[Cell], column: FileColumn | None) -> Cell:
@@ -242,24 +220,15 @@ def _cell(cells: list[Cell], column: FileColumn | None) -> Cell:
     return cells[column.position]
 
 
-def _find_header_row(rows: list[list[Cell]]) -> int:
-    """The first row with a known header; title rows above it are skipped. Without any,
-    the first non-empty row."""
-    for index, cells in enumerate(rows):
-        if any(match_key(_text(cell)) in _HEADERS for cell in cells):
-            return index
-    return next(index for index, cells in enumerate(rows) if any(map(_text, cells)))
-
-
 def parse_applications(rows: list[list[Cell]], *, unit: str) -> ApplicationTable:
     """Read headers, texts and amounts; bare numbers are in `unit`. Touches no database."""
-    if not any(_text(cell) for cells in rows for cell in cells):
+    if is_empty(rows):
         return ApplicationTable(unit=unit, problems=[ImportProblem("Filen är tom.")])
-    header_index = _find_header_row(rows)
+    header_index = find_header_row(rows, lambda _, text: match_key(text) in _HEADERS)
     header = rows[header_index]
     table = ApplicationTable(unit=unit, header_row=header_index + 1)
     body = rows[header_index + 1 :]
-    if not any(match_key(_text(cell)) in _HEADERS for cell in header):
+    if not any(match_key(cell_text(cell)) in _HEADERS for cell in header):
         table.problems.append(
             ImportProblem(f"Rubrikraden saknas. {COLUMNS_HINT}", row=table.header_row)
         )
@@ -267,9 +236,9 @@ def parse_applications(rows: list[list[Cell]], *, unit: str) -> ApplicationTable
 
     width = max(len(cells) for cells in rows)
     for position in range(width):
-        text = _text(header[position]) if position < len(header) else ""
+        text = cell_text(header[position]) if position < len(header) else ""
         if not text:
-            if any(position < len(cells) and _text(cells[position]) for cells in body):
+            if any(position < len(cells) and cell_text(cells[position]) for cells in body):
                 table.problems.append(
                     ImportProblem(
                         "Kolumnen har innehåll men ingen rubrik.",
@@ -313,20 +282,20 @@ def parse_applications(rows: list[list[Cell]], *, unit: str) -> ApplicationTable
 
 def _read_row(table: ApplicationTable, number: int, cells: list[Cell]) -> None:
     columns = table.columns
-    if not any(_text(_cell(cells, column)) for column in columns.values()):
+    if not any(cell_text(_cell(cells, column)) for column in columns.values()):
         return  # a blank line
     row = ApplicationRow(
         number=number,
-        committee_name=_text(_cell(cells, columns[COMMITTEE])),
-        title=_text(_cell(cells, columns[TITLE])),
-        place=_text(_cell(cells, columns[PLACE])),
-        focus_area_name=_text(_cell(cells, columns[FOCUS_AREA])),
-        motivation=_long_text(_cell(cells, columns.get(MOTIVATION))),
+        committee_name=cell_text(_cell(cells, columns[COMMITTEE])),
+        title=cell_text(_cell(cells, columns[TITLE])),
+        place=cell_text(_cell(cells, columns[PLACE])),
+        focus_area_name=cell_text(_cell(cells, columns[FOCUS_AREA])),
+        motivation=long_text(_cell(cells, columns.get(MOTIVATION))),
     )
-    is_sum_row = bool(_SUM_ROW.match(row.committee_name.casefold()))
+    sum_row = is_sum_row(row.committee_name)
     for key in AMOUNT_COLUMNS:
-        text = _text(_cell(cells, columns.get(key)))
-        if not text and (key == PROPOSED or is_sum_row):
+        text = cell_text(_cell(cells, columns.get(key)))
+        if not text and (key == PROPOSED or sum_row):
             continue  # no proposal yet; a sum row may leave a sum out
         try:
             setattr(row, key, parse_amount(text, default_unit=table.unit))
@@ -334,7 +303,7 @@ def _read_row(table: ApplicationTable, number: int, cells: list[Cell]) -> None:
             table.problems.append(ImportProblem(str(error), row=number, column=table.label(key)))
             row.invalid[key] = text
 
-    if is_sum_row:
+    if sum_row:
         if table.sum_row is not None:
             table.problems.append(
                 ImportProblem(
@@ -372,20 +341,23 @@ def _check_sum_row(table: ApplicationTable) -> None:
         declared = getattr(table.sum_row, key)
         if declared is None or any(key in row.invalid for row in table.rows):
             continue
-        actual = table.total(key)
-        if declared != actual:
-            table.problems.append(
-                ImportProblem(
-                    f"Summa-raden {format_amount(declared, table.unit)} stämmer inte med "
-                    f"radernas summa {format_amount(actual, table.unit)}.",
-                    row=table.sum_row.number,
-                    column=table.label(key),
-                    code="sum",
-                )
-            )
+        problem = sum_problem(
+            declared=declared,
+            actual=table.total(key),
+            unit=table.unit,
+            row=table.sum_row.number,
+            column=table.label(key),
+        )
+        if problem:
+            table.problems.append(problem)
 
 
-# Comparing with the round
+# Comparing with the round and writing
+
+
+# Checked when the rows were matched (under the round's lock) and by the database's
+# foreign keys; validating them again costs a query per row.
+_MATCHED = ["round", "committee", "focus_area", "consulted_committee", "application", "assessor"]
 
 
 def build_preview(
@@ -394,20 +366,21 @@ def build_preview(
     target: RoundTarget,
     create: bool = False,
     frame: int | None = None,
-) -> ApplicationImportPreview:
-    """Compare a read table with the round: match committees, focus areas and stored
-    applications, check the assessments and sum up the round after the import.
+    by=None,
+    dry_run: bool = True,
+) -> ApplicationPreview:
+    """Run the import of a read table into the round: stored unless `dry_run`.
 
     `create` makes unknown committees new ones (the command's --create); `frame` in
-    kronor is the frame of a round to create, or a new frame for the round. Reads in a
-    fixed number of queries.
+    kronor is the frame of a round to create, or a new frame for the round. `by` is the
+    importing user (the assessor), None from the command line.
     """
     organisation = target.organisation
     if organisation is not None:
         unit = organisation.amount_unit
     else:
         unit = table.unit if table.unit in ("tkr", "mkr") else "mkr"
-    preview = ApplicationImportPreview(
+    preview = ApplicationPreview(
         table=table,
         target=target,
         create=create,
@@ -415,50 +388,179 @@ def build_preview(
         unit=unit,
         problems=list(table.problems),
     )
-    _check_round(preview)
-    if table.rows:
-        existing, focus_areas = _load(preview)
-        _match_rows(preview, existing, focus_areas)
-        _sum_up(preview, existing)
-    # File order: the problems of a row together, as the user reads the file.
-    preview.problems.sort(key=lambda problem: problem.row or 0)
-    return preview
+    return FLOW.run(preview, _write, organisation=organisation, by=by, dry_run=dry_run)
 
 
-def _check_round(preview: ApplicationImportPreview) -> None:
+def _write(preview: ApplicationPreview, by) -> None:
     target = preview.target
-    if target.organisation is None:
-        preview.notes.append(f"Ny organisation: {target.organisation_name}.")
     round_ = target.round
+    if round_ is not None:
+        # Under a lock on the round, what is stored is what the database allowed then.
+        round_ = Round.objects.select_for_update().filter(pk=round_.pk).first()
+        if round_ is None:
+            raise ImportFailed([ImportProblem("Omgången finns inte längre.")])
+        round_.organisation = target.organisation
+        try:
+            ensure_round_editable(round_)
+        except ValidationError as error:
+            preview.problems.append(ImportProblem(error.messages[0], code="decided"))
+            return
+    if not preview.table.rows:
+        return
+    existing, focus_areas = _load(preview)
+    _match_rows(preview, existing, focus_areas)
+    organisation = target.organisation
+    if organisation is None:
+        organisation = _create(
+            Organisation(name=target.organisation_name, amount_unit=preview.unit)
+        )
+        preview.notes.append(f"Ny organisation: {target.organisation_name}.")
     if round_ is None:
         if preview.frame is None:
             preview.problems.append(
                 ImportProblem(
-                    f"Omgången ”{target.round_name}” finns inte och har ingen ram.",
-                    code="missing_frame",
+                    f"Omgången ”{target.name}” finns inte och har ingen ram.", code="missing_frame"
                 )
             )
-        else:
-            preview.notes.append(
-                f"Ny omgång: {target.round_name} ({target.year}) med ramen "
-                f"{format_amount_with_unit(preview.frame, preview.unit)}."
-            )
-        return
-    try:
-        ensure_round_editable(round_)
-    except ValidationError as error:
-        preview.problems.append(ImportProblem(error.messages[0], code="decided"))
-        return
-    if preview.frame is not None and preview.frame != round_.frame:
-        preview.frame_change = preview.frame
+            return
+        round_ = _round_create(organisation=organisation, target=target, frame=preview.frame)
+        preview.notes.append(
+            f"Ny omgång: {target.name} ({target.year}) med ramen "
+            f"{format_amount_with_unit(preview.frame, preview.unit)}."
+        )
+    elif preview.frame is not None and preview.frame != round_.frame:
         preview.notes.append(
             f"Ramen för {round_.name} ändras från "
             f"{format_amount_with_unit(round_.frame, preview.unit)} till "
             f"{format_amount_with_unit(preview.frame, preview.unit)}."
         )
+        round_.frame = preview.frame
+        round_.full_clean()
+        round_.save(update_fields=["frame"])
+    preview.round = round_
+    _write_applications(preview, organisation, by)
+    _sum_up(preview, round_)
 
 
-def _load(preview: ApplicationImportPreview):
+def _write_applications(preview: ApplicationPreview, organisation: Organisation, by) -> None:
+    committees = {
+        key: _create(Committee(organisation=organisation, name=name, kind=committee_kind(name)))
+        for key, name in preview.new_committees.items()
+    }
+    if preview.new_committees:
+        names = ", ".join(
+            f"{name} ({CommitteeKind(committee_kind(name)).label.lower()})"
+            for name in preview.new_committees.values()
+        )
+        preview.notes.append(f"Nya nämnder: {names}.")
+    # A row with a problem is shown, not written.
+    refused = {problem.row for problem in preview.problems}
+    now = timezone.now()
+    written = []
+    for row in preview.rows:
+        if row.number in refused:
+            continue
+        committee = row.committee or committees[match_key(row.committee_name)]
+        application = row.application
+        if application is None:
+            application = Application(round=preview.round, committee=committee, title=row.title)
+            preview.created.append(application)
+        else:
+            # The round and committee it was matched by; set so that clean() loads neither.
+            application.round, application.committee = preview.round, committee
+            application.version += 1  # an open form of it is out of date now
+            preview.updated.append(application)
+        application.place = row.place
+        application.focus_area = row.focus_area
+        application.applied_amount = row.applied
+        application.status = ApplicationStatus.SUBMITTED
+        # A stored application keeps the time it was first sent in.
+        application.submitted_at = application.submitted_at or now
+        application.full_clean(exclude=_MATCHED, validate_constraints=False)
+        written.append((row, application))
+    # In bulk, and with history: the Ändringshistorik names the importing user.
+    bulk_create_with_history(preview.created, Application, default_user=by)
+    bulk_update_with_history(
+        preview.updated,
+        Application,
+        ["place", "focus_area", "applied_amount", "status", "submitted_at", "version"],
+        default_user=by,
+    )
+
+    new_assessments, changed_assessments = [], []
+    for row, application in written:
+        if row.proposed is None:
+            continue  # an empty cell leaves a stored assessment alone
+        assessment = copy.copy(row.assessment) if row.assessment else Assessment()
+        assessment.application = application
+        assessment.proposed_amount = row.proposed
+        assessment.motivation = row.motivation
+        assessment.assessor = by
+        assessment.assessed_at = now
+        if assessment.pk:
+            assessment.version += 1
+        assessment.full_clean(exclude=_MATCHED, validate_constraints=False)
+        (changed_assessments if assessment.pk else new_assessments).append(assessment)
+    bulk_create_with_history(new_assessments, Assessment, default_user=by)
+    bulk_update_with_history(
+        changed_assessments,
+        Assessment,
+        ["proposed_amount", "motivation", "assessor", "assessed_at", "version"],
+        default_user=by,
+    )
+    preview.assessments = len(new_assessments) + len(changed_assessments)
+
+
+def _sum_up(preview: ApplicationPreview, round_: Round) -> None:
+    """The round after the import, summed up as its own page sums it."""
+    summary = round_summary(round_=round_)
+    preview.summary_sentences = round_summary_sentences(
+        application_count=summary.application_count,
+        applied_total=summary.applied_total,
+        proposed_count=summary.proposed_count,
+        proposed_total=summary.proposed_total,
+        unit=preview.unit,
+    )
+    if preview.updated:
+        preview.notes.append(
+            f"{applications_count(len(preview.updated))} finns redan i omgången och uppdateras."
+        )
+    others = summary.application_count - len(preview.created) - len(preview.updated)
+    if others:
+        preview.notes.append(
+            f"Omgången har {applications_count(others)} som inte finns i filen; de lämnas "
+            "orörda och räknas med i summeringen."
+        )
+    if summary.proposed_total > round_.frame:
+        message = frame_difference_message(
+            total=summary.proposed_total, frame=round_.frame, unit=preview.unit
+        )
+        preview.warnings.append(f"Föreslagna belopp: {message}.")
+
+
+def _round_create(*, organisation: Organisation, target: RoundTarget, frame: int) -> Round:
+    """A round the command line creates for the file: the whole year, with the default
+    criteria, and in assessment, since the file brings the applications."""
+    round_ = round_save(
+        organisation=organisation,
+        name=target.name,
+        year=target.year,
+        frame=frame,
+        opens_on=datetime.date(target.year, 1, 1),
+        closes_on=datetime.date(target.year, 12, 31),
+    )
+    round_.status = RoundStatus.ASSESSMENT
+    round_.save(update_fields=["status"])
+    return round_
+
+
+def _create(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _load(preview: ApplicationPreview):
     """The organisation's committees and focus areas and the round's applications (with
     their assessments): three queries, whatever the number of rows."""
     organisation = preview.target.organisation
@@ -492,7 +594,7 @@ def _stored_assessment(application: Application) -> Assessment | None:
 
 
 def _match_rows(
-    preview: ApplicationImportPreview,
+    preview: ApplicationPreview,
     existing: list[Application],
     focus_areas: dict[str, list[FocusArea]],
 ) -> None:
@@ -551,9 +653,7 @@ def _match_rows(
         _check_assessment(preview, row)
 
 
-def _match_focus_area(
-    preview: ApplicationImportPreview, row: ApplicationRow, focus_areas: dict
-) -> None:
+def _match_focus_area(preview: ApplicationPreview, row: ApplicationRow, focus_areas: dict) -> None:
     candidates = focus_areas.get(match_key(row.focus_area_name), [])
     if len(candidates) > 1:
         # The same focus area in two programmes: the one in force the round's year.
@@ -583,7 +683,7 @@ def _match_focus_area(
     )
 
 
-def _check_assessment(preview: ApplicationImportPreview, row: ApplicationRow) -> None:
+def _check_assessment(preview: ApplicationPreview, row: ApplicationRow) -> None:
     """A proposed amount (or a motivation) makes an assessment, under the same rule as
     the assessment form: between 0 and the applied amount, motivated when reduced."""
     if row.applied is None or PROPOSED in row.invalid:
@@ -600,70 +700,58 @@ def _check_assessment(preview: ApplicationImportPreview, row: ApplicationRow) ->
         )
 
 
-def _sum_up(preview: ApplicationImportPreview, existing: list[Application]) -> None:
-    """The round's totals after the import, counted as the round overview counts them:
-    the file's rows and the received applications the file leaves alone."""
-    in_file = {row.application.pk for row in preview.rows if row.application is not None}
-    preview.other_applications = [
-        application
-        for application in existing
-        if application.pk not in in_file and application.status in _RECEIVED
-    ]
-    proposals = []
-    for row in preview.rows:
-        if row.proposed is not None:
-            proposals.append(row.proposed)
-        elif row.assessment is not None:
-            proposals.append(row.assessment.proposed_amount)
-    for application in preview.other_applications:
-        assessment = _stored_assessment(application)
-        if assessment is not None:
-            proposals.append(assessment.proposed_amount)
-    preview.application_count = len(preview.rows) + len(preview.other_applications)
-    preview.applied_total = preview.file_applied_total + sum(
-        application.applied_amount for application in preview.other_applications
+def preview_file(*, content: bytes, unit: str, **options) -> ApplicationPreview:
+    """Read `content` and run its import (see build_preview); raises ImportFileError when
+    the file is no table at all."""
+    return build_preview(table=parse_applications(read_table(content), unit=unit), **options)
+
+
+def application_import_apply(*, preview: ApplicationPreview, by) -> ApplicationPreview:
+    """Store a previewed import, checked again against the database as it is now.
+    Raises ImportFailed and stores nothing on any problem."""
+    return refuse_unless_stored(
+        build_preview(
+            table=preview.table,
+            target=preview.target,
+            create=preview.create,
+            frame=preview.frame,
+            by=by,
+            dry_run=False,
+        )
     )
-    preview.proposed_count = sum(1 for amount in proposals if amount > 0)
-    preview.proposed_total = sum(proposals)
 
-    if preview.new_committees:
-        names = ", ".join(
-            f"{name} ({CommitteeKind(committee_kind(name)).label.lower()})"
-            for name in preview.new_committees.values()
+
+class ApplicationImportFlow(ImportFlow):
+    namespace = "applications"
+    permission = "applications.change_round"
+    foreign_organisation = "Du kan bara importera till din egen organisations omgångar."
+    concurrent_change = (
+        "Omgången ändrades av någon annan medan importen sparades. Inget har sparats; försök igen."
+    )
+    title = "Importera ansökningar"
+    lead = "Läs in ansökningar, och gärna stadsledningskontorets förslag, till"
+    file_help = (
+        "CSV eller XLSX, högst 2 MB. Kolumnerna Nämnd, Titel, Plats, Fokusområde och Sökt "
+        "belopp, och för bedömda ansökningar Föreslaget belopp och Motivering."
+    )
+    saved_anyway = "Ansökningarna sparas ändå."
+    example_template = "imports/applications_example.html"
+    table_template = "imports/applications_table.html"
+
+    def queryset(self, user):
+        return Round.objects.for_user(user).select_related("organisation")
+
+    def done_url(self, round_) -> str:
+        return reverse("applications:round-detail", args=[round_.pk])
+
+    def preview(self, round_, upload, *, mapping=None, by=None, dry_run=True):
+        return preview_file(
+            content=upload["content"],
+            unit=upload["unit"],
+            target=RoundTarget.for_round(round_),
+            by=by,
+            dry_run=dry_run,
         )
-        preview.notes.append(f"Nya nämnder: {names}.")
-    if preview.updated_rows:
-        preview.notes.append(
-            f"{applications_count(len(preview.updated_rows))} finns redan i omgången och "
-            "uppdateras."
-        )
-    if preview.other_applications:
-        preview.notes.append(
-            f"Omgången har {applications_count(len(preview.other_applications))} som inte "
-            "finns i filen; de lämnas orörda och räknas med i summeringen."
-        )
-    frame = preview.frame if preview.frame is not None else _round_frame(preview)
-    if frame is not None and preview.proposed_total > frame:
-        message = frame_difference_message(
-            total=preview.proposed_total, frame=frame, unit=preview.unit
-        )
-        preview.warnings.append(f"Föreslagna belopp: {message}.")
 
 
-def _round_frame(preview: ApplicationImportPreview) -> int | None:
-    round_ = preview.target.round
-    return round_.frame if round_ is not None else None
-
-
-def preview_file(
-    *,
-    content: bytes,
-    unit: str,
-    target: RoundTarget,
-    create: bool = False,
-    frame: int | None = None,
-) -> ApplicationImportPreview:
-    """Read `content` and compare it with the round; raises ImportFileError when the
-    file is no table at all."""
-    table = parse_applications(read_table(content), unit=unit)
-    return build_preview(table=table, target=target, create=create, frame=frame)
+FLOW = ApplicationImportFlow()
