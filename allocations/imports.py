@@ -5,19 +5,18 @@ columns are headed `Förslag 2024`, `Budget 2023`, `Utfall 2023` or a bare year 
 that year's decided budget). A row named Summa/Totalt is checked, never stored.
 
 `parse_table` reads headers, names and amounts (no database); `build_preview` matches
-the names to the package's lines and writes the years, lines and amounts through the
+the names to the package's lines and writes years, lines and amounts through the
 allocation services, in a transaction that is rolled back unless the import is stored.
 """
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
-from openpyxl.utils import get_column_letter
 
 from allocations.models import (
     Amount,
@@ -35,23 +34,19 @@ from allocations.rules import (
 )
 from allocations.services import allocation_save, budget_line_add, package_year_start
 from trygghet.amounts import AmountError, format_amount_with_unit, parse_amount
-from trygghet.imports.flow import (
-    ImportFailed,
-    ImportFlow,
-    ImportPreview,
-    count,
-    in_words,
-    refuse_unless_stored,
-)
+from trygghet.imports.flow import ImportFailed, ImportFlow, ImportPreview, count, create
 from trygghet.imports.reader import (
     Cell,
     ImportProblem,
+    Problems,
     cell_text,
+    check_sum,
     find_header_row,
+    headers,
     is_empty,
     is_sum_row,
+    preview_unit,
     read_table,
-    sum_problem,
 )
 from trygghet.imports.views import NEW
 from trygghet.models import Organisation
@@ -84,33 +79,6 @@ class AmountColumn:
 
 
 @dataclass
-class FileRow:
-    """A named row of the file with its amounts in kronor (None: the cell is empty)."""
-
-    number: int
-    name: str
-    values: dict[int, int | None]  # column position -> kronor
-
-
-@dataclass
-class AllocationTable:
-    """The file as read, before it is compared with the database."""
-
-    unit: str
-    header_row: int = 1
-    name_column: str = "A"  # how problems name the first column
-    columns: list[AmountColumn] = field(default_factory=list)
-    rows: list[FileRow] = field(default_factory=list)
-    sum_row: FileRow | None = None
-    problems: list[ImportProblem] = field(default_factory=list)
-    # (row, column position) -> the text of a cell that is no amount
-    invalid_cells: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    def total(self, column: AmountColumn) -> int:
-        return sum(row.values[column.position] or 0 for row in self.rows)
-
-
-@dataclass
 class PreviewCell:
     """One amount of the resulting table."""
 
@@ -122,22 +90,41 @@ class PreviewCell:
 
 @dataclass
 class PreviewRow:
-    """A row of the resulting table: a row of the file, or a line the file leaves alone."""
+    """A row of the file with its amounts in kronor (None: the cell is empty), or a
+    stored line the file leaves alone; and the cells of the resulting table."""
 
     number: int | None  # the file's row; None for a stored line that is not in the file
     name: str  # as written in the file, or the line's name
+    values: dict[int, int | None] = field(default_factory=dict)  # column position -> kronor
     line: BudgetLine | None = None
     new: bool = False  # the import creates a line named `name`
     active_from: int | None = None  # a new line's first year
     needs_mapping: bool = False
     cells: list[PreviewCell] = field(default_factory=list)
-    values: dict[int, int | None] = field(default_factory=dict)
 
     @property
     def line_name(self) -> str:
         if self.line is not None:
             return self.line.name
         return self.name if self.new else ""
+
+
+@dataclass
+class AllocationTable:
+    """The file as read, before it is compared with the database."""
+
+    unit: str
+    header_row: int = 1
+    name_column: str = "A"  # how problems name the first column
+    columns: list[AmountColumn] = field(default_factory=list)
+    rows: list[PreviewRow] = field(default_factory=list)
+    sum_row: PreviewRow | None = None
+    problems: Problems = field(default_factory=Problems)
+    # (row, column position) -> the text of a cell that is no amount
+    invalid_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def total(self, column: AmountColumn) -> int:
+        return sum(row.values[column.position] or 0 for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -196,19 +183,14 @@ class AllocationPreview(ImportPreview):
 
     def summary(self) -> str:
         """In Swedish: "6 nya belopp, 1 ändrat belopp, 2 nya budgetposter och 1 nytt år"."""
-        parts = [
-            count(self.created, "nytt belopp", "nya belopp"),
-            count(self.changed, "ändrat belopp", "ändrade belopp"),
-        ]
-        if self.unchanged:
-            parts.append(count(self.unchanged, "oförändrat belopp", "oförändrade belopp"))
-        if self.new_lines:
-            parts.append(count(len(self.new_lines), "ny budgetpost", "nya budgetposter"))
-        if self.new_years:
-            parts.append(count(len(self.new_years), "nytt år", "nya år"))
-        if self.frame_changes:
-            parts.append(count(len(self.frame_changes), "ändrad ram", "ändrade ramar"))
-        return in_words(parts)
+        return count(
+            (self.created, "nytt belopp", "nya belopp", True),
+            (self.changed, "ändrat belopp", "ändrade belopp", True),
+            (self.unchanged, "oförändrat belopp", "oförändrade belopp"),
+            (len(self.new_lines), "ny budgetpost", "nya budgetposter"),
+            (len(self.new_years), "nytt år", "nya år"),
+            (len(self.frame_changes), "ändrad ram", "ändrade ramar"),
+        )
 
 
 # Reading the table
@@ -218,8 +200,7 @@ def normalise_name(name: str) -> str:
     """A line name as matched: no bullet, case or surrounding space, and no trailing
     parenthesised suffix ("SSPF (skola, socialtjänst, polis, fritid)" → "sspf")."""
     name = _BULLET.sub("", " ".join(name.split()))
-    name = _SUFFIX.sub("", name.casefold().translate(_DASHES))
-    return name.strip()
+    return _SUFFIX.sub("", name.casefold().translate(_DASHES)).strip()
 
 
 def _exact_key(name: str) -> str:
@@ -232,140 +213,97 @@ def _header_column(text: str, position: int) -> AmountColumn | None:
     if not match or not 1900 <= int(match.group("year")) <= 2199:
         return None
     kind = _KINDS[match.group("kind")] if match.group("kind") else AmountKind.BUDGET
-    return AmountColumn(position=position, header=text, kind=kind, year=int(match.group("year")))
+    return AmountColumn(position, text, kind, int(match.group("year")))
 
 
 def parse_table(rows: list[list[Cell]], *, unit: str) -> AllocationTable:
     """Read headers, names and amounts; bare numbers are in `unit`. Touches no database."""
     if is_empty(rows):
-        return AllocationTable(unit=unit, problems=[ImportProblem("Filen är tom.")])
-    header_index = find_header_row(
-        rows, lambda position, text: position and _header_column(text, position)
-    )
-    header = rows[header_index]
+        return AllocationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
+    header_index = find_header_row(rows, lambda at, text: at and _header_column(text, at))
     table = AllocationTable(unit=unit, header_row=header_index + 1)
-    name_header = cell_text(header[0]) if header else ""
+    name_header = cell_text(rows[header_index][0]) if rows[header_index] else ""
     table.name_column = f"”{name_header}”" if name_header else "A"
-    body = rows[header_index + 1 :]
-    width = max(len(cells) for cells in rows)
+    problems, seen = table.problems, {}
 
-    seen: dict[tuple[int, str], AmountColumn] = {}
-    for position in range(1, width):
-        text = cell_text(header[position]) if position < len(header) else ""
-        if not text:
-            if any(position < len(cells) and cell_text(cells[position]) for cells in body):
-                table.problems.append(
-                    ImportProblem(
-                        f"kolumnen har belopp men ingen rubrik. {HEADER_ROW_HINT}",
-                        row=table.header_row,
-                        column=get_column_letter(position + 1),
-                    )
-                )
-            continue
+    def at_header(message: str, column: str | None = None) -> None:
+        problems.add(f"{message} {HEADER_ROW_HINT}".strip(), header_index + 1, column, "header")
+
+    unheaded = f"kolumnen har belopp men ingen rubrik. {HEADER_ROW_HINT}"
+    for position, text in headers(rows, header_index, problems, unheaded=unheaded, start=1):
         column = _header_column(text, position)
         if column is None:
-            problem = f"rubriken känns inte igen. {HEADER_ROW_HINT}"
+            at_header("rubriken känns inte igen.", f"”{text}”")
         elif (column.year, column.kind) in seen:
-            problem = f"samma år och slag som kolumnen {seen[column.year, column.kind].label}."
-        else:
-            seen[column.year, column.kind] = column
-            table.columns.append(column)
-            continue
-        table.problems.append(
-            ImportProblem(problem, row=table.header_row, column=f"”{text}”", code="header")
-        )
-
-    if not table.columns:
-        if not table.problems:
-            table.problems.append(
-                ImportProblem(
-                    f"Filen har inga kolumner med belopp. {HEADER_ROW_HINT}",
-                    row=table.header_row,
-                    code="header",
-                )
+            earlier = seen[column.year, column.kind].label
+            problems.add(
+                f"samma år och slag som kolumnen {earlier}.",
+                header_index + 1,
+                column.label,
+                "header",
             )
+        else:
+            table.columns.append(seen.setdefault((column.year, column.kind), column))
+    if not table.columns:
+        if not problems:
+            at_header("Filen har inga kolumner med belopp.")
         return table
 
     names: dict[str, int] = {}
-    for number, cells in enumerate(body, start=header_index + 2):
+    for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
         _read_row(table, number, cells, names)
     if not table.rows:
-        table.problems.append(ImportProblem("Filen har inga budgetposter under rubrikraden."))
-    if table.sum_row is not None:
-        for column in table.columns:
-            declared = table.sum_row.values[column.position]
-            if declared is None or any(
-                position == column.position for _, position in table.invalid_cells
-            ):
-                continue
-            problem = sum_problem(
-                declared=declared,
+        problems.add("Filen har inga budgetposter under rubrikraden.")
+    invalid_columns = {position for _, position in table.invalid_cells}
+    for column in table.columns:
+        if table.sum_row is not None and column.position not in invalid_columns:
+            check_sum(
+                problems,
+                declared=table.sum_row.values[column.position],
                 actual=table.total(column),
-                unit=table.unit,
+                unit=unit,
                 row=table.sum_row.number,
                 column=column.label,
             )
-            if problem:
-                table.problems.append(problem)
     return table
 
 
-def _read_row(
-    table: AllocationTable, number: int, cells: list[Cell], names: dict[str, int]
-) -> None:
+def _read_row(table: AllocationTable, number: int, cells: list[Cell], names: dict) -> None:
     name = _BULLET.sub("", cell_text(cells[0])).strip() if cells else ""
     texts = {
         column.position: cell_text(cells[column.position]) if column.position < len(cells) else ""
         for column in table.columns
     }
-    if not name and not any(texts.values()):
-        return  # a blank line
+    problems, name_column = table.problems, table.name_column
     if not name:
-        table.problems.append(ImportProblem("namnet saknas.", row=number, column=table.name_column))
+        if any(texts.values()):  # else a blank line
+            problems.add("namnet saknas.", number, name_column)
         return
     if len(name) > BudgetLine._meta.get_field("name").max_length:
-        table.problems.append(
-            ImportProblem("namnet är längre än 200 tecken.", row=number, column=table.name_column)
-        )
-    values: dict[int, int | None] = {}
+        problems.add("namnet är längre än 200 tecken.", number, name_column)
+    row = PreviewRow(number, name, values=dict.fromkeys(texts))
     for column in table.columns:
         text = texts[column.position]
-        values[column.position] = None
-        if not text:
-            continue
         try:
-            values[column.position] = parse_amount(text, default_unit=table.unit)
+            row.values[column.position] = (
+                parse_amount(text, default_unit=table.unit) if text else None
+            )
         except AmountError as error:
-            table.problems.append(ImportProblem(str(error), row=number, column=column.label))
+            problems.add(str(error), number, column.label)
             table.invalid_cells[number, column.position] = text
-    row = FileRow(number=number, name=name, values=values)
 
     if is_sum_row(name):
         if table.sum_row is not None:
-            table.problems.append(
-                ImportProblem(
-                    f"filen har redan en summarad på rad {table.sum_row.number}.",
-                    row=number,
-                    column=table.name_column,
-                )
+            problems.add(
+                f"filen har redan en summarad på rad {table.sum_row.number}.", number, name_column
             )
-        else:
-            table.sum_row = row
+        table.sum_row = table.sum_row or row
         return
-
     # The same name twice; names that differ only in their suffix may be different lines
     # ("Trygghetsvärdar (Orminge)", "Trygghetsvärdar (Fisksätra)").
-    key = _exact_key(name)
-    if key in names:
-        table.problems.append(
-            ImportProblem(
-                f"”{name}” står redan på rad {names[key]}.",
-                row=number,
-                column=table.name_column,
-                code="duplicate",
-            )
-        )
-    names.setdefault(key, number)
+    first = names.setdefault(_exact_key(name), number)
+    if first != number:
+        problems.add(f"”{name}” står redan på rad {first}.", number, name_column, "duplicate")
     table.rows.append(row)
 
 
@@ -390,11 +328,10 @@ class _LineMatcher:
     def match(self, name: str) -> tuple[BudgetLine | None, list[BudgetLine]]:
         """The one line `name` means, or None and the lines it could mean."""
         candidates = self.by_name.get(normalise_name(name), [])
-        if len(candidates) == 1:
-            return candidates[0], candidates
         exact = self.by_exact.get(_exact_key(name), [])
-        if len(exact) == 1:
-            return exact[0], exact
+        for lines in (candidates, exact):
+            if len(lines) == 1:
+                return lines[0], lines
         return None, candidates
 
 
@@ -417,11 +354,6 @@ def build_preview(
     creates missing years with the file's sum as frame; `create_lines` creates a line
     for every name that matches none. `by` is the importing user, None from the command.
     """
-    organisation = target.organisation
-    if organisation is not None:
-        unit = organisation.amount_unit
-    else:
-        unit = table.unit if table.unit in ("tkr", "mkr") else "mkr"
     preview = AllocationPreview(
         table=table,
         target=target,
@@ -429,13 +361,12 @@ def build_preview(
         frames=dict(frames or {}),
         create_years=create_years,
         create_lines=create_lines,
-        unit=unit,
-        problems=list(table.problems),
+        unit=preview_unit(target.organisation, table.unit),
+        problems=Problems(table.problems),
     )
-    if not table.columns:
-        return preview
-    FLOW.run(preview, _write, organisation=organisation, by=by, dry_run=dry_run)
-    _lay_out(preview)
+    if table.columns:
+        FLOW.run(preview, _write, organisation=target.organisation, by=by, dry_run=dry_run)
+        _lay_out(preview)
     return preview
 
 
@@ -449,14 +380,13 @@ def _write(preview: AllocationPreview, by) -> None:
         if not Package.objects.select_for_update().filter(pk=target.package.pk).exists():
             raise ImportFailed([ImportProblem("Paketet finns inte längre.")])
         list(PackageYear.objects.select_for_update().filter(package=target.package))
-    _load_package(preview)
+        _load_package(preview, target.package)
     _match_rows(preview)
-    organisation = target.organisation or _create(
+    organisation = target.organisation or create(
         Organisation(name=target.organisation_name, amount_unit=preview.unit)
     )
-    package = target.package or _create(Package(organisation=organisation, name=target.name))
-    preview.package = package
-    years = _write_years(preview, package, by)
+    preview.package = target.package or create(Package(organisation=organisation, name=target.name))
+    years = _write_years(preview, by)
     _write_line_years(preview)
     lines = _write_new_lines(preview, years, by)
     for column in preview.columns:
@@ -464,21 +394,12 @@ def _write(preview: AllocationPreview, by) -> None:
             _write_column(preview, column, years[column.year], lines, by)
 
 
-def _load_package(preview: AllocationPreview) -> None:
-    package = preview.target.package
-    if package is None:
-        return
+def _load_package(preview: AllocationPreview, package: Package) -> None:
+    labels = Prefetch("labels", queryset=BudgetLineLabel.objects.order_by("from_year"))
     preview.lines = list(
-        BudgetLine.objects.filter(package=package)
-        .prefetch_related(
-            Prefetch("labels", queryset=BudgetLineLabel.objects.order_by("from_year"))
-        )
-        .order_by("order", "pk")
+        BudgetLine.objects.filter(package=package).prefetch_related(labels).order_by("order", "pk")
     )
-    preview.years = {
-        package_year.year: package_year
-        for package_year in PackageYear.objects.filter(package=package)
-    }
+    preview.years = {year.year: year for year in PackageYear.objects.filter(package=package)}
     for package_year in preview.years.values():
         package_year.package = package  # the lock rule names the package
     column_keys = {(column.year, column.kind) for column in preview.columns}
@@ -493,90 +414,73 @@ def _load_package(preview: AllocationPreview) -> None:
 
 
 def _match_rows(preview: AllocationPreview) -> None:
-    table = preview.table
     matcher = _LineMatcher(preview.lines)
     lines_by_pk = {line.pk: line for line in preview.lines}
     used: dict[int, int] = {}  # line pk -> the file row that has it
-
-    def problem(message: str, row: int, code: str = "invalid") -> None:
-        preview.problems.append(
-            ImportProblem(message, row=row, column=table.name_column, code=code)
-        )
-
-    for file_row in table.rows:
-        number = file_row.number
-        row = PreviewRow(number=number, name=file_row.name, values=file_row.values)
+    package, name_column = preview.target.name, preview.table.name_column
+    for file_row in preview.table.rows:
+        row, number = replace(file_row, cells=[]), file_row.number
         line, candidates = matcher.match(row.name)
+        problem = None
         if number in preview.mapping:
             choice = preview.mapping[number]
-            row.new = choice is None
-            row.line = lines_by_pk.get(choice)
+            row.new, row.line = choice is None, lines_by_pk.get(choice)
             if not row.new and row.line is None:
-                problem(f"den valda budgetposten finns inte i {preview.target.name}.", number)
+                problem = (f"den valda budgetposten finns inte i {package}.", "invalid")
         elif line is not None:
             row.line = line
         elif len(candidates) > 1:
-            row.needs_mapping = True
             names = ", ".join(candidate.name for candidate in candidates)
-            problem(
+            problem = (
                 f"”{row.name}” kan vara flera budgetposter: {names}. Välj vilken.",
-                number,
                 "ambiguous",
             )
         elif preview.create_lines:
             row.new = True
         else:
-            row.needs_mapping = True
-            problem(
-                f"”{row.name}” matchar ingen budgetpost i {preview.target.name}.",
-                number,
-                "unmatched",
-            )
-        if row.line is not None:
-            first = used.setdefault(row.line.pk, number)
-            if first != number:
-                problem(f"samma budgetpost som rad {first}: {row.line.name}.", number, "duplicate")
+            problem = (f"”{row.name}” matchar ingen budgetpost i {package}.", "unmatched")
+        row.needs_mapping = problem is not None and problem[1] != "invalid"
+        if row.line is not None and used.setdefault(row.line.pk, number) != number:
+            first = used[row.line.pk]
+            problem = (f"samma budgetpost som rad {first}: {row.line.name}.", "duplicate")
+        if problem:
+            preview.problems.add(problem[0], number, name_column, problem[1])
         preview.rows.append(row)
 
 
 def _refused(preview: AllocationPreview, error: ValidationError, *, row: int, column) -> None:
     """A service's refusal of a whole year, shown at the cell that asked for the change."""
-    preview.problems.append(
-        ImportProblem(error.messages[0], row=row, column=column.label, code="decided")
-    )
+    preview.problems.add(error.messages[0], row, column.label, "decided")
 
 
-def _write_years(preview: AllocationPreview, package: Package, by) -> dict[int, PackageYear]:
+def _write_years(preview: AllocationPreview, by) -> dict[int, PackageYear]:
     """The package's years, with the file's missing years created and frames changed."""
     table, unit = preview.table, preview.unit
     years = dict(preview.years)
     in_file = sorted({column.year for column in preview.columns})
     for year in sorted(set(preview.frames) - set(in_file)):
-        preview.problems.append(
-            ImportProblem(f"ramen för {year} gäller ett år som filen inte har någon kolumn för.")
-        )
+        preview.problems.add(f"ramen för {year} gäller ett år som filen inte har någon kolumn för.")
     for year in in_file:
         columns = [column for column in preview.columns if column.year == year]
-        given = preview.frames.get(year)
-        package_year = years.get(year)
+        given, package_year = preview.frames.get(year), years.get(year)
         if package_year is not None:
-            if given is not None and given != package_year.frame:
-                try:
-                    ensure_year_editable(package_year)
-                except ValidationError as error:
-                    _refused(preview, error, row=table.header_row, column=columns[0])
-                    continue
-                preview.notes.append(
-                    f"Ramen för {year} ändras från "
-                    f"{format_amount_with_unit(package_year.frame, unit)} till "
-                    f"{format_amount_with_unit(given, unit)}."
-                )
-                package_year.frame = preview.frame_changes[year] = given
-                package_year.full_clean()
-                package_year.save(update_fields=["frame"])
+            if given is None or given == package_year.frame:
+                continue
+            try:
+                ensure_year_editable(package_year)
+            except ValidationError as error:
+                _refused(preview, error, row=table.header_row, column=columns[0])
+                continue
+            preview.notes.append(
+                f"Ramen för {year} ändras från {format_amount_with_unit(package_year.frame, unit)} "
+                f"till {format_amount_with_unit(given, unit)}."
+            )
+            package_year.frame = preview.frame_changes[year] = given
+            package_year.full_clean()
+            package_year.save(update_fields=["frame"])
             continue
         if given is not None:
-            new_year = NewYear(frame=given, source="angiven ram")
+            new_year = NewYear(given, "angiven ram")
         elif preview.create_years:
             column = min(columns, key=lambda column: _FRAME_KINDS.index(column.kind))
             declared = table.sum_row.values[column.position] if table.sum_row else None
@@ -585,18 +489,13 @@ def _write_years(preview: AllocationPreview, package: Package, by) -> dict[int, 
             else:
                 new_year = NewYear(table.total(column), f"summan av kolumnen {column.label}")
         else:
-            preview.problems.append(
-                ImportProblem(
-                    f"året {year} finns inte i {preview.target.name} och har ingen ram.",
-                    row=table.header_row,
-                    column=columns[0].label,
-                    code="missing_year",
-                    year=year,
-                )
+            message = f"året {year} finns inte i {preview.target.name} och har ingen ram."
+            preview.problems.add(
+                message, table.header_row, columns[0].label, "missing_year", year=year
             )
             continue
         years[year] = package_year_start(
-            package=package, year=year, frame=new_year.frame, source_kind=None, by=by
+            package=preview.package, year=year, frame=new_year.frame, source_kind=None, by=by
         )
         preview.new_years[year] = new_year
         preview.notes.append(
@@ -616,15 +515,10 @@ def _write_line_years(preview: AllocationPreview) -> None:
         valued = [column for column in preview.columns if row.values[column.position] is not None]
         for column in valued:
             if line.active_to is not None and column.year > line.active_to:
-                preview.problems.append(
-                    ImportProblem(
-                        f"budgetposten {line.name} gäller bara "
-                        f"{line.active_from}–{line.active_to}.",
-                        row=row.number,
-                        column=column.label,
-                        code="inactive",
-                    )
+                message = (
+                    f"budgetposten {line.name} gäller bara {line.active_from}–{line.active_to}."
                 )
+                preview.problems.add(message, row.number, column.label, "inactive")
         first = min((column.year for column in valued), default=line.active_from)
         if first < line.active_from:
             preview.line_starts[line.pk] = first
@@ -642,24 +536,20 @@ def _write_new_lines(preview: AllocationPreview, years, by) -> dict[int, BudgetL
     lines = {}
     new_rows = [row for row in preview.rows if row.new]
     for row in new_rows:
-        column = next(
-            (column for column in by_year if row.values[column.position] is not None),
-            by_year[0],
-        )
+        valued = [column for column in by_year if row.values[column.position] is not None]
+        column = (valued or by_year)[0]
         row.active_from = column.year
         if column.year not in years:
             continue  # a missing year, already a problem
         try:
-            lines[row.number] = budget_line_add(
-                package_year=years[column.year], name=row.name, by=by
-            )
+            line = budget_line_add(package_year=years[column.year], name=row.name, by=by)
         except ValidationError as error:
             _refused(preview, error, row=row.number, column=column)
             continue
-        preview.new_lines.append(lines[row.number])
+        lines[row.number] = line
+        preview.new_lines.append(line)
     if new_rows:
-        names = ", ".join(row.name for row in new_rows)
-        preview.notes.append(f"Nya budgetposter: {names}.")
+        preview.notes.append(f"Nya budgetposter: {', '.join(row.name for row in new_rows)}.")
     return lines
 
 
@@ -671,24 +561,23 @@ def _write_column(preview: AllocationPreview, column, package_year: PackageYear,
         if value is None or line is None:
             continue  # an empty cell, or a row still to be mapped
         stored = None if row.new else preview.existing.get((line.pk, column.year, column.kind))
-        if stored is None:
-            preview.created += 1
-        elif stored.amount != value:
-            preview.changed += 1
-        else:
+        if stored is not None and stored.amount == value:
             preview.unchanged += 1
             continue
+        if stored is None:
+            preview.created += 1
+        else:
+            preview.changed += 1
         changes[line.pk] = value
         first_row = first_row or row.number
-    year = column.year
     if not changes:
         try:
             ensure_amounts_editable(package_year, column.kind)
         except ValidationError:
             if any(row.values[column.position] is not None for row in preview.rows):
                 preview.notes.append(
-                    f"Kolumnen {column.label} gäller det beslutade året {year}; beloppen är "
-                    "desamma som de sparade och lämnas orörda."
+                    f"Kolumnen {column.label} gäller det beslutade året {column.year}; beloppen "
+                    "är desamma som de sparade och lämnas orörda."
                 )
         return
     was_proposal = package_year.status == YearStatus.PROPOSAL
@@ -705,8 +594,8 @@ def _write_column(preview: AllocationPreview, column, package_year: PackageYear,
         and PackageYear.objects.filter(pk=package_year.pk, status=YearStatus.DRAFT).exists()
     ):
         preview.notes.append(
-            f"Förslaget för {year} ändras, så året blir utkast igen. Markera det som förslag "
-            "när summan stämmer med ramen."
+            f"Förslaget för {column.year} ändras, så året blir utkast igen. Markera det som "
+            "förslag när summan stämmer med ramen."
         )
 
 
@@ -734,17 +623,13 @@ def _lay_out(preview: AllocationPreview) -> None:
         if line.pk not in named and any(cell.kronor is not None for cell in cells):
             preview.other_rows.append(PreviewRow(None, line.name, line=line, cells=cells))
     for index, column in enumerate(preview.columns):
-        present = [
-            row.cells[index].kronor
-            for row in preview.rows + preview.other_rows
-            if row.cells[index].kronor is not None
-        ]
+        cells = [row.cells[index].kronor for row in preview.rows + preview.other_rows]
+        present = [kronor for kronor in cells if kronor is not None]
         total = sum(present) if present else None
-        package_year = preview.years.get(column.year)
         if column.year in preview.frames:
             frame = preview.frames[column.year]
-        elif package_year is not None:
-            frame = package_year.frame
+        elif column.year in preview.years:
+            frame = preview.years[column.year].frame
         elif column.year in preview.new_years:
             frame = preview.new_years[column.year].frame
         else:
@@ -765,12 +650,10 @@ def preview_file(*, content: bytes, unit: str, **options) -> AllocationPreview:
 def allocation_import_apply(*, preview: AllocationPreview, by) -> AllocationPreview:
     """Store a previewed import, checked again against the database as it is now.
     Raises ImportFailed and stores nothing on any problem."""
-    return refuse_unless_stored(
+    options = {name: getattr(preview, name) for name in ("table", "target", "mapping", "frames")}
+    return FLOW.stored(
         build_preview(
-            table=preview.table,
-            target=preview.target,
-            mapping=preview.mapping,
-            frames=preview.frames,
+            **options,
             create_years=preview.create_years,
             create_lines=preview.create_lines,
             by=by,
@@ -804,12 +687,8 @@ class AllocationImportFlow(ImportFlow):
         return reverse("allocations:package-detail", args=[package.pk])
 
     def upload_fields(self) -> dict:
-        return {
-            "create_years": forms.BooleanField(
-                label="Skapa år som saknas i paketet, med filens summarad som ram",
-                required=False,
-            )
-        }
+        label = "Skapa år som saknas i paketet, med filens summarad som ram"
+        return {"create_years": forms.BooleanField(label=label, required=False)}
 
     def preview(self, package, upload, *, mapping=None, by=None, dry_run=True):
         return preview_file(
@@ -834,9 +713,3 @@ class AllocationImportFlow(ImportFlow):
 
 
 FLOW = AllocationImportFlow()
-
-
-def _create(instance):
-    instance.full_clean()
-    instance.save()
-    return instance

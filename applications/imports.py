@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from allocations.rules import frame_difference_message
@@ -28,25 +27,21 @@ from applications.selectors import round_summary
 from applications.services import round_save
 from applications.summary import applications_count, round_summary_sentences
 from trygghet.amounts import AmountError, format_amount_with_unit, parse_amount
-from trygghet.imports.flow import (
-    ImportFailed,
-    ImportFlow,
-    ImportPreview,
-    count,
-    in_words,
-    refuse_unless_stored,
-)
+from trygghet.imports.flow import ImportFailed, ImportFlow, ImportPreview, count, create
 from trygghet.imports.reader import (
     Cell,
     ImportProblem,
+    Problems,
     cell_text,
+    check_sum,
     find_header_row,
+    headers,
     is_empty,
     is_sum_row,
     long_text,
     match_key,
+    preview_unit,
     read_table,
-    sum_problem,
 )
 from trygghet.models import Committee, CommitteeKind, FocusArea, Organisation
 
@@ -75,9 +70,10 @@ COLUMNS_HINT = (
 )
 
 _HEADERS = {match_key(header): key for key, header in COLUMNS.items()}
-_TITLE_LENGTH = Application._meta.get_field("title").max_length
-_PLACE_LENGTH = Application._meta.get_field("place").max_length
 _COMMITTEE_LENGTH = Committee._meta.get_field("name").max_length
+# Checked when the rows were matched (under the round's lock) and by the database's
+# foreign keys; validating them again costs a query per row.
+_MATCHED = ["round", "committee", "focus_area", "consulted_committee", "application", "assessor"]
 
 
 def committee_kind(name: str) -> str:
@@ -86,17 +82,6 @@ def committee_kind(name: str) -> str:
     if "stadsdelsnämnd" in name.casefold():
         return CommitteeKind.STADSDELSNAMND
     return CommitteeKind.FACKNAMND
-
-
-@dataclass(frozen=True)
-class FileColumn:
-    key: str
-    header: str  # as written in the file
-    position: int  # 0-based
-
-    @property
-    def label(self) -> str:
-        return f"”{self.header}”"
 
 
 @dataclass
@@ -123,10 +108,6 @@ class ApplicationRow:
     def committee_label(self) -> str:
         return self.committee.name if self.committee is not None else self.committee_name
 
-    @property
-    def focus_area_label(self) -> str:
-        return self.focus_area.name if self.focus_area is not None else self.focus_area_name
-
 
 @dataclass
 class ApplicationTable:
@@ -134,15 +115,14 @@ class ApplicationTable:
 
     unit: str  # the unit of the file's bare numbers
     header_row: int = 1
-    columns: dict[str, FileColumn] = field(default_factory=dict)
+    columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> position, header
     rows: list[ApplicationRow] = field(default_factory=list)
     sum_row: ApplicationRow | None = None
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
 
     def label(self, key: str) -> str:
         """How problems name a column: as the file heads it, or by its usual name."""
-        column = self.columns.get(key)
-        return column.label if column else f"”{COLUMNS[key]}”"
+        return f"”{self.columns[key][1] if key in self.columns else COLUMNS[key]}”"
 
     def total(self, key: str) -> int:
         return sum(getattr(row, key) or 0 for row in self.rows)
@@ -191,9 +171,9 @@ class ApplicationPreview(ImportPreview):
 
     @property
     def file_proposed_total(self) -> int | None:
-        if not any(row.proposed is not None for row in self.rows):
-            return None
-        return self.table.total(PROPOSED)
+        if any(row.proposed is not None for row in self.rows):
+            return self.table.total(PROPOSED)
+        return None
 
     @property
     def updated_rows(self) -> list[ApplicationRow]:
@@ -201,163 +181,106 @@ class ApplicationPreview(ImportPreview):
 
     def summary(self) -> str:
         """In Swedish: "5 nya ansökningar, 0 uppdaterade ansökningar och 4 bedömningar"."""
-        parts = [
-            count(len(self.created), "ny ansökan", "nya ansökningar"),
-            count(len(self.updated), "uppdaterad ansökan", "uppdaterade ansökningar"),
-            count(self.assessments, "bedömning", "bedömningar"),
-        ]
-        if self.new_committees:
-            parts.append(count(len(self.new_committees), "ny nämnd", "nya nämnder"))
-        return in_words(parts)
+        return count(
+            (len(self.created), "ny ansökan", "nya ansökningar", True),
+            (len(self.updated), "uppdaterad ansökan", "uppdaterade ansökningar", True),
+            (self.assessments, "bedömning", "bedömningar", True),
+            (len(self.new_committees), "ny nämnd", "nya nämnder"),
+        )
 
 
 # Reading the table
 
 
-def _cell(cells: list[Cell], column: FileColumn | None) -> Cell:
-    if column is None or column.position >= len(cells):
-        return ""
-    return cells[column.position]
-
-
 def parse_applications(rows: list[list[Cell]], *, unit: str) -> ApplicationTable:
     """Read headers, texts and amounts; bare numbers are in `unit`. Touches no database."""
     if is_empty(rows):
-        return ApplicationTable(unit=unit, problems=[ImportProblem("Filen är tom.")])
+        return ApplicationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
     header_index = find_header_row(rows, lambda _, text: match_key(text) in _HEADERS)
-    header = rows[header_index]
     table = ApplicationTable(unit=unit, header_row=header_index + 1)
-    body = rows[header_index + 1 :]
-    if not any(match_key(cell_text(cell)) in _HEADERS for cell in header):
-        table.problems.append(
-            ImportProblem(f"Rubrikraden saknas. {COLUMNS_HINT}", row=table.header_row)
-        )
+    problems, header_row = table.problems, header_index + 1
+    if not any(match_key(cell_text(cell)) in _HEADERS for cell in rows[header_index]):
+        problems.add(f"Rubrikraden saknas. {COLUMNS_HINT}", header_row)
         return table
-
-    width = max(len(cells) for cells in rows)
-    for position in range(width):
-        text = cell_text(header[position]) if position < len(header) else ""
-        if not text:
-            if any(position < len(cells) and cell_text(cells[position]) for cells in body):
-                table.problems.append(
-                    ImportProblem(
-                        "Kolumnen har innehåll men ingen rubrik.",
-                        row=table.header_row,
-                        column=get_column_letter(position + 1),
-                        code="header",
-                    )
-                )
-            continue
+    unheaded = "Kolumnen har innehåll men ingen rubrik."
+    for position, text in headers(rows, header_index, problems, unheaded=unheaded):
         key = _HEADERS.get(match_key(text))
-        column = FileColumn(key=key or "", header=text, position=position)
         if key is None:
-            problem = f"Rubriken känns inte igen. {COLUMNS_HINT}"
+            problems.add(
+                f"Rubriken känns inte igen. {COLUMNS_HINT}", header_row, f"”{text}”", "header"
+            )
         elif key in table.columns:
-            problem = f"Samma rubrik som kolumnen {table.columns[key].label}."
+            message = f"Samma rubrik som kolumnen {table.label(key)}."
+            problems.add(message, header_row, f"”{text}”", "header")
         else:
-            table.columns[key] = column
-            continue
-        table.problems.append(
-            ImportProblem(problem, row=table.header_row, column=column.label, code="header")
-        )
+            table.columns[key] = (position, text)
     missing = [key for key in REQUIRED if key not in table.columns]
     for key in missing:
-        table.problems.append(
-            ImportProblem(
-                f"Kolumnen ”{COLUMNS[key]}” saknas. {COLUMNS_HINT}",
-                row=table.header_row,
-                code="header",
-            )
-        )
+        problems.add(f"Kolumnen ”{COLUMNS[key]}” saknas. {COLUMNS_HINT}", header_row, code="header")
     if missing:
         return table
 
-    for number, cells in enumerate(body, start=header_index + 2):
+    for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
         _read_row(table, number, cells)
     if not table.rows:
-        table.problems.append(ImportProblem("Filen har inga ansökningar under rubrikraden."))
-    _check_sum_row(table)
+        problems.add("Filen har inga ansökningar under rubrikraden.")
+    for key in AMOUNT_COLUMNS:
+        if table.sum_row is not None and not any(key in row.invalid for row in table.rows):
+            check_sum(
+                problems,
+                declared=getattr(table.sum_row, key),
+                actual=table.total(key),
+                unit=unit,
+                row=table.sum_row.number,
+                column=table.label(key),
+            )
     return table
 
 
 def _read_row(table: ApplicationTable, number: int, cells: list[Cell]) -> None:
-    columns = table.columns
-    if not any(cell_text(_cell(cells, column)) for column in columns.values()):
+    def cell(key: str) -> Cell:
+        position, _ = table.columns.get(key, (len(cells), ""))
+        return cells[position] if position < len(cells) else ""  # "" for a missing column
+
+    if not any(cell_text(cell(key)) for key in table.columns):
         return  # a blank line
     row = ApplicationRow(
-        number=number,
-        committee_name=cell_text(_cell(cells, columns[COMMITTEE])),
-        title=cell_text(_cell(cells, columns[TITLE])),
-        place=cell_text(_cell(cells, columns[PLACE])),
-        focus_area_name=cell_text(_cell(cells, columns[FOCUS_AREA])),
-        motivation=long_text(_cell(cells, columns.get(MOTIVATION))),
+        number,
+        *(cell_text(cell(key)) for key in (COMMITTEE, TITLE, PLACE, FOCUS_AREA)),
+        motivation=long_text(cell(MOTIVATION)),
     )
-    sum_row = is_sum_row(row.committee_name)
+    problems, sum_row = table.problems, is_sum_row(row.committee_name)
     for key in AMOUNT_COLUMNS:
-        text = cell_text(_cell(cells, columns.get(key)))
+        text = cell_text(cell(key))
         if not text and (key == PROPOSED or sum_row):
             continue  # no proposal yet; a sum row may leave a sum out
         try:
             setattr(row, key, parse_amount(text, default_unit=table.unit))
         except AmountError as error:
-            table.problems.append(ImportProblem(str(error), row=number, column=table.label(key)))
+            problems.add(str(error), number, table.label(key))
             row.invalid[key] = text
 
     if sum_row:
         if table.sum_row is not None:
-            table.problems.append(
-                ImportProblem(
-                    f"Filen har redan en summarad på rad {table.sum_row.number}.",
-                    row=number,
-                    column=table.label(COMMITTEE),
-                )
-            )
-        else:
-            table.sum_row = row
+            message = f"Filen har redan en summarad på rad {table.sum_row.number}."
+            problems.add(message, number, table.label(COMMITTEE))
+        table.sum_row = table.sum_row or row
         return
-
-    for key, value, missing, limit in (
-        (COMMITTEE, row.committee_name, "Nämnden saknas.", None),
-        (TITLE, row.title, "Titeln saknas.", _TITLE_LENGTH),
-        (PLACE, row.place, "Platsen saknas.", _PLACE_LENGTH),
+    for key, value, missing in (
+        (COMMITTEE, row.committee_name, "Nämnden saknas."),
+        (TITLE, row.title, "Titeln saknas."),
+        (PLACE, row.place, "Platsen saknas."),
     ):
+        limit = None if key == COMMITTEE else Application._meta.get_field(key).max_length
         if not value:
-            table.problems.append(ImportProblem(missing, row=number, column=table.label(key)))
+            problems.add(missing, number, table.label(key))
         elif limit and len(value) > limit:
-            table.problems.append(
-                ImportProblem(
-                    f"Texten är {len(value)} tecken lång; högst {limit} får plats.",
-                    row=number,
-                    column=table.label(key),
-                )
-            )
+            message = f"Texten är {len(value)} tecken lång; högst {limit} får plats."
+            problems.add(message, number, table.label(key))
     table.rows.append(row)
 
 
-def _check_sum_row(table: ApplicationTable) -> None:
-    if table.sum_row is None:
-        return
-    for key in AMOUNT_COLUMNS:
-        declared = getattr(table.sum_row, key)
-        if declared is None or any(key in row.invalid for row in table.rows):
-            continue
-        problem = sum_problem(
-            declared=declared,
-            actual=table.total(key),
-            unit=table.unit,
-            row=table.sum_row.number,
-            column=table.label(key),
-        )
-        if problem:
-            table.problems.append(problem)
-
-
 # Comparing with the round and writing
-
-
-# Checked when the rows were matched (under the round's lock) and by the database's
-# foreign keys; validating them again costs a query per row.
-_MATCHED = ["round", "committee", "focus_area", "consulted_committee", "application", "assessor"]
 
 
 def build_preview(
@@ -375,24 +298,19 @@ def build_preview(
     kronor is the frame of a round to create, or a new frame for the round. `by` is the
     importing user (the assessor), None from the command line.
     """
-    organisation = target.organisation
-    if organisation is not None:
-        unit = organisation.amount_unit
-    else:
-        unit = table.unit if table.unit in ("tkr", "mkr") else "mkr"
     preview = ApplicationPreview(
         table=table,
         target=target,
         create=create,
         frame=frame,
-        unit=unit,
-        problems=list(table.problems),
+        unit=preview_unit(target.organisation, table.unit),
+        problems=Problems(table.problems),
     )
-    return FLOW.run(preview, _write, organisation=organisation, by=by, dry_run=dry_run)
+    return FLOW.run(preview, _write, organisation=target.organisation, by=by, dry_run=dry_run)
 
 
 def _write(preview: ApplicationPreview, by) -> None:
-    target = preview.target
+    target, unit = preview.target, preview.unit
     round_ = target.round
     if round_ is not None:
         # Under a lock on the round, what is stored is what the database allowed then.
@@ -403,36 +321,29 @@ def _write(preview: ApplicationPreview, by) -> None:
         try:
             ensure_round_editable(round_)
         except ValidationError as error:
-            preview.problems.append(ImportProblem(error.messages[0], code="decided"))
+            preview.problems.add(error.messages[0], code="decided")
             return
     if not preview.table.rows:
         return
-    existing, focus_areas = _load(preview)
-    _match_rows(preview, existing, focus_areas)
+    _match_rows(preview)
     organisation = target.organisation
     if organisation is None:
-        organisation = _create(
-            Organisation(name=target.organisation_name, amount_unit=preview.unit)
-        )
+        organisation = create(Organisation(name=target.organisation_name, amount_unit=unit))
         preview.notes.append(f"Ny organisation: {target.organisation_name}.")
+    if round_ is None and preview.frame is None:
+        message = f"Omgången ”{target.name}” finns inte och har ingen ram."
+        preview.problems.add(message, code="missing_frame")
+        return
     if round_ is None:
-        if preview.frame is None:
-            preview.problems.append(
-                ImportProblem(
-                    f"Omgången ”{target.name}” finns inte och har ingen ram.", code="missing_frame"
-                )
-            )
-            return
         round_ = _round_create(organisation=organisation, target=target, frame=preview.frame)
         preview.notes.append(
             f"Ny omgång: {target.name} ({target.year}) med ramen "
-            f"{format_amount_with_unit(preview.frame, preview.unit)}."
+            f"{format_amount_with_unit(preview.frame, unit)}."
         )
     elif preview.frame is not None and preview.frame != round_.frame:
         preview.notes.append(
-            f"Ramen för {round_.name} ändras från "
-            f"{format_amount_with_unit(round_.frame, preview.unit)} till "
-            f"{format_amount_with_unit(preview.frame, preview.unit)}."
+            f"Ramen för {round_.name} ändras från {format_amount_with_unit(round_.frame, unit)} "
+            f"till {format_amount_with_unit(preview.frame, unit)}."
         )
         round_.frame = preview.frame
         round_.full_clean()
@@ -442,9 +353,108 @@ def _write(preview: ApplicationPreview, by) -> None:
     _sum_up(preview, round_)
 
 
+def _match_rows(preview: ApplicationPreview) -> None:
+    """Match committees, focus areas and stored applications: three queries, whatever
+    the number of rows."""
+    organisation, table, problems = preview.target.organisation, preview.table, preview.problems
+    focus_areas: dict[str, list[FocusArea]] = {}
+    stored: dict[tuple[int, str], Application] = {}
+    if organisation is not None:
+        committees = Committee.objects.filter(organisation=organisation)
+        preview.committees = {match_key(committee.name): committee for committee in committees}
+        for focus_area in (
+            FocusArea.objects.filter(programme__organisation=organisation)
+            .select_related("programme")
+            .order_by("programme__first_year", "order", "pk")
+        ):
+            focus_areas.setdefault(match_key(focus_area.name), []).append(focus_area)
+    if preview.target.round is not None:
+        applications = Application.objects.filter(round=preview.target.round)
+        for application in applications.select_related("assessment").order_by("pk"):
+            stored.setdefault((application.committee_id, match_key(application.title)), application)
+    seen: dict[tuple[str, str], int] = {}  # (committee, title) -> the file row that has them
+    for row in map(replace, table.rows):
+        preview.rows.append(row)
+        committee_key = match_key(row.committee_name)
+        row.committee = preview.committees.get(committee_key)
+        if row.committee_name and row.committee is None and preview.create:
+            row.new_committee = True
+            preview.new_committees.setdefault(committee_key, row.committee_name)
+            if len(row.committee_name) > _COMMITTEE_LENGTH:
+                message = (
+                    f"Namnet är {len(row.committee_name)} tecken långt; högst "
+                    f"{_COMMITTEE_LENGTH} får plats."
+                )
+                problems.add(message, row.number, table.label(COMMITTEE))
+        elif row.committee_name and row.committee is None:
+            message = (
+                f"”{row.committee_name}” matchar ingen nämnd hos "
+                f"{preview.target.organisation_name}."
+            )
+            problems.add(message, row.number, table.label(COMMITTEE), "unmatched_committee")
+        if row.focus_area_name:
+            _match_focus_area(preview, row, focus_areas)
+        key = (committee_key, match_key(row.title))
+        if row.committee_name and row.title and seen.setdefault(key, row.number) != row.number:
+            message = f"Samma nämnd och titel som rad {seen[key]}."
+            problems.add(message, row.number, table.label(TITLE), "duplicate")
+        if row.committee is not None:
+            row.application = stored.get((row.committee.pk, key[1]))
+            row.assessment = _stored_assessment(row.application)
+        _check_assessment(preview, row)
+
+
+def _stored_assessment(application: Application | None) -> Assessment | None:
+    try:
+        return application.assessment if application else None
+    except Assessment.DoesNotExist:
+        return None
+
+
+def _match_focus_area(preview: ApplicationPreview, row: ApplicationRow, focus_areas: dict) -> None:
+    candidates = focus_areas.get(match_key(row.focus_area_name), [])
+    if len(candidates) > 1:
+        # The same focus area in two programmes: the one in force the round's year.
+        year = preview.target.year
+        candidates = [
+            focus_area
+            for focus_area in candidates
+            if focus_area.programme.first_year <= year <= focus_area.programme.last_year
+        ] or candidates
+    if len(candidates) == 1:
+        row.focus_area = candidates[0]
+        return
+    if candidates:
+        programmes = ", ".join(focus_area.programme.name for focus_area in candidates)
+        message = f"”{row.focus_area_name}” finns i flera program: {programmes}."
+    else:
+        known = sorted({area.name for areas in focus_areas.values() for area in areas})
+        organisation = preview.target.organisation_name
+        message = f"”{row.focus_area_name}” matchar inget fokusområde hos {organisation}."
+        if known:
+            message += f" Fokusområdena är {', '.join(known)}."
+        message += " Lämna cellen tom om ansökan inte gäller något fokusområde."
+    preview.problems.add(message, row.number, preview.table.label(FOCUS_AREA))
+
+
+def _check_assessment(preview: ApplicationPreview, row: ApplicationRow) -> None:
+    """A proposed amount (or a motivation) makes an assessment, under the same rule as
+    the assessment form: between 0 and the applied amount, motivated when reduced."""
+    if row.applied is None or PROPOSED in row.invalid:
+        return
+    if row.proposed is None and not row.motivation:
+        return
+    errors = assessment_errors(
+        applied=row.applied, proposed=row.proposed, motivation=row.motivation, unit=preview.unit
+    )
+    for field_name, message in errors.items():
+        key = PROPOSED if field_name == "proposed_amount" else MOTIVATION
+        preview.problems.add(message, row.number, preview.table.label(key))
+
+
 def _write_applications(preview: ApplicationPreview, organisation: Organisation, by) -> None:
     committees = {
-        key: _create(Committee(organisation=organisation, name=name, kind=committee_kind(name)))
+        key: create(Committee(organisation=organisation, name=name, kind=committee_kind(name)))
         for key, name in preview.new_committees.items()
     }
     if preview.new_committees:
@@ -453,8 +463,7 @@ def _write_applications(preview: ApplicationPreview, organisation: Organisation,
             for name in preview.new_committees.values()
         )
         preview.notes.append(f"Nya nämnder: {names}.")
-    # A row with a problem is shown, not written.
-    refused = {problem.row for problem in preview.problems}
+    refused = {problem.row for problem in preview.problems}  # shown, not written
     now = timezone.now()
     written = []
     for row in preview.rows:
@@ -480,17 +489,14 @@ def _write_applications(preview: ApplicationPreview, organisation: Organisation,
         written.append((row, application))
     # In bulk, and with history: the Ändringshistorik names the importing user.
     bulk_create_with_history(preview.created, Application, default_user=by)
-    bulk_update_with_history(
-        preview.updated,
-        Application,
-        ["place", "focus_area", "applied_amount", "status", "submitted_at", "version"],
-        default_user=by,
-    )
+    fields = ["place", "focus_area", "applied_amount", "status", "submitted_at", "version"]
+    bulk_update_with_history(preview.updated, Application, fields, default_user=by)
 
-    new_assessments, changed_assessments = [], []
+    new, changed = [], []
     for row, application in written:
         if row.proposed is None:
             continue  # an empty cell leaves a stored assessment alone
+        # A copy: the preview shows the stored proposal next to the new one.
         assessment = copy.copy(row.assessment) if row.assessment else Assessment()
         assessment.application = application
         assessment.proposed_amount = row.proposed
@@ -500,15 +506,11 @@ def _write_applications(preview: ApplicationPreview, organisation: Organisation,
         if assessment.pk:
             assessment.version += 1
         assessment.full_clean(exclude=_MATCHED, validate_constraints=False)
-        (changed_assessments if assessment.pk else new_assessments).append(assessment)
-    bulk_create_with_history(new_assessments, Assessment, default_user=by)
-    bulk_update_with_history(
-        changed_assessments,
-        Assessment,
-        ["proposed_amount", "motivation", "assessor", "assessed_at", "version"],
-        default_user=by,
-    )
-    preview.assessments = len(new_assessments) + len(changed_assessments)
+        (changed if assessment.pk else new).append(assessment)
+    bulk_create_with_history(new, Assessment, default_user=by)
+    fields = ["proposed_amount", "motivation", "assessor", "assessed_at", "version"]
+    bulk_update_with_history(changed, Assessment, fields, default_user=by)
+    preview.assessments = len(new) + len(changed)
 
 
 def _sum_up(preview: ApplicationPreview, round_: Round) -> None:
@@ -522,9 +524,8 @@ def _sum_up(preview: ApplicationPreview, round_: Round) -> None:
         unit=preview.unit,
     )
     if preview.updated:
-        preview.notes.append(
-            f"{applications_count(len(preview.updated))} finns redan i omgången och uppdateras."
-        )
+        updated = applications_count(len(preview.updated))
+        preview.notes.append(f"{updated} finns redan i omgången och uppdateras.")
     others = summary.application_count - len(preview.created) - len(preview.updated)
     if others:
         preview.notes.append(
@@ -554,152 +555,6 @@ def _round_create(*, organisation: Organisation, target: RoundTarget, frame: int
     return round_
 
 
-def _create(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
-def _load(preview: ApplicationPreview):
-    """The organisation's committees and focus areas and the round's applications (with
-    their assessments): three queries, whatever the number of rows."""
-    organisation = preview.target.organisation
-    focus_areas: dict[str, list[FocusArea]] = {}
-    if organisation is not None:
-        preview.committees = {
-            match_key(committee.name): committee
-            for committee in Committee.objects.filter(organisation=organisation)
-        }
-        for focus_area in (
-            FocusArea.objects.filter(programme__organisation=organisation)
-            .select_related("programme")
-            .order_by("programme__first_year", "order", "pk")
-        ):
-            focus_areas.setdefault(match_key(focus_area.name), []).append(focus_area)
-    existing: list[Application] = []
-    if preview.target.round is not None:
-        existing = list(
-            Application.objects.filter(round=preview.target.round)
-            .select_related("assessment")
-            .order_by("pk")
-        )
-    return existing, focus_areas
-
-
-def _stored_assessment(application: Application) -> Assessment | None:
-    try:
-        return application.assessment
-    except Assessment.DoesNotExist:
-        return None
-
-
-def _match_rows(
-    preview: ApplicationPreview,
-    existing: list[Application],
-    focus_areas: dict[str, list[FocusArea]],
-) -> None:
-    table = preview.table
-    organisation_name = preview.target.organisation_name
-    stored: dict[tuple[int, str], Application] = {}
-    for application in existing:
-        stored.setdefault((application.committee_id, match_key(application.title)), application)
-    seen: dict[tuple[str, str], int] = {}  # (committee, title) -> the file row that has them
-    for file_row in table.rows:
-        row = replace(file_row)
-        preview.rows.append(row)
-        committee_key = match_key(row.committee_name)
-        if row.committee_name:
-            row.committee = preview.committees.get(committee_key)
-            if row.committee is None and preview.create:
-                row.new_committee = True
-                if len(row.committee_name) > _COMMITTEE_LENGTH:
-                    preview.problems.append(
-                        ImportProblem(
-                            f"Namnet är {len(row.committee_name)} tecken långt; högst "
-                            f"{_COMMITTEE_LENGTH} får plats.",
-                            row=row.number,
-                            column=table.label(COMMITTEE),
-                        )
-                    )
-                preview.new_committees.setdefault(committee_key, row.committee_name)
-            elif row.committee is None:
-                preview.problems.append(
-                    ImportProblem(
-                        f"”{row.committee_name}” matchar ingen nämnd hos {organisation_name}.",
-                        row=row.number,
-                        column=table.label(COMMITTEE),
-                        code="unmatched_committee",
-                    )
-                )
-        if row.focus_area_name:
-            _match_focus_area(preview, row, focus_areas)
-
-        key = (committee_key, match_key(row.title))
-        if row.committee_name and row.title:
-            first = seen.setdefault(key, row.number)
-            if first != row.number:
-                preview.problems.append(
-                    ImportProblem(
-                        f"Samma nämnd och titel som rad {first}.",
-                        row=row.number,
-                        column=table.label(TITLE),
-                        code="duplicate",
-                    )
-                )
-        if row.committee is not None:
-            row.application = stored.get((row.committee.pk, key[1]))
-            if row.application is not None:
-                row.assessment = _stored_assessment(row.application)
-        _check_assessment(preview, row)
-
-
-def _match_focus_area(preview: ApplicationPreview, row: ApplicationRow, focus_areas: dict) -> None:
-    candidates = focus_areas.get(match_key(row.focus_area_name), [])
-    if len(candidates) > 1:
-        # The same focus area in two programmes: the one in force the round's year.
-        year = preview.target.year
-        candidates = [
-            focus_area
-            for focus_area in candidates
-            if focus_area.programme.first_year <= year <= focus_area.programme.last_year
-        ] or candidates
-    if len(candidates) == 1:
-        row.focus_area = candidates[0]
-        return
-    if candidates:
-        programmes = ", ".join(focus_area.programme.name for focus_area in candidates)
-        message = f"”{row.focus_area_name}” finns i flera program: {programmes}."
-    else:
-        known = sorted({area.name for areas in focus_areas.values() for area in areas})
-        message = (
-            f"”{row.focus_area_name}” matchar inget fokusområde hos "
-            f"{preview.target.organisation_name}."
-        )
-        if known:
-            message += f" Fokusområdena är {', '.join(known)}."
-        message += " Lämna cellen tom om ansökan inte gäller något fokusområde."
-    preview.problems.append(
-        ImportProblem(message, row=row.number, column=preview.table.label(FOCUS_AREA))
-    )
-
-
-def _check_assessment(preview: ApplicationPreview, row: ApplicationRow) -> None:
-    """A proposed amount (or a motivation) makes an assessment, under the same rule as
-    the assessment form: between 0 and the applied amount, motivated when reduced."""
-    if row.applied is None or PROPOSED in row.invalid:
-        return
-    if row.proposed is None and not row.motivation:
-        return
-    errors = assessment_errors(
-        applied=row.applied, proposed=row.proposed, motivation=row.motivation, unit=preview.unit
-    )
-    for field_name, message in errors.items():
-        key = PROPOSED if field_name == "proposed_amount" else MOTIVATION
-        preview.problems.append(
-            ImportProblem(message, row=row.number, column=preview.table.label(key))
-        )
-
-
 def preview_file(*, content: bytes, unit: str, **options) -> ApplicationPreview:
     """Read `content` and run its import (see build_preview); raises ImportFileError when
     the file is no table at all."""
@@ -709,7 +564,7 @@ def preview_file(*, content: bytes, unit: str, **options) -> ApplicationPreview:
 def application_import_apply(*, preview: ApplicationPreview, by) -> ApplicationPreview:
     """Store a previewed import, checked again against the database as it is now.
     Raises ImportFailed and stores nothing on any problem."""
-    return refuse_unless_stored(
+    return FLOW.stored(
         build_preview(
             table=preview.table,
             target=preview.target,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 
-from trygghet.imports.reader import ImportProblem
+from trygghet.imports.reader import ImportProblem, Problems
 
 
 class ImportFailed(Exception):
@@ -30,7 +30,7 @@ class ImportPreview:
     `summary()` puts in words. Each app's import adds its rows and totals."""
 
     unit: str  # the unit the preview is shown in: the organisation's
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -38,13 +38,22 @@ class ImportPreview:
         raise NotImplementedError
 
 
-def count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
-
-
-def in_words(parts: list[str]) -> str:
-    """ "a, b och c"."""
+def count(*counts: tuple) -> str:
+    """ "6 nya belopp, 1 ändrat belopp och 2 nya år" from (number, singular, plural) and
+    (number, singular, plural, True) for a count said even when it is zero."""
+    parts = [
+        f"{number} {singular if number == 1 else plural}"
+        for number, singular, plural, *always in counts
+        if number or always
+    ]
     return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def create(instance):
+    """A new object, validated and saved."""
+    instance.full_clean()
+    instance.save()
+    return instance
 
 
 class ImportFlow:
@@ -145,9 +154,8 @@ class ImportFlow:
         preview.problems.sort(key=lambda problem: problem.row or 0)
         return preview
 
-
-def refuse_unless_stored(preview):
-    """The preview of an import meant to be stored; raises ImportFailed if it was not."""
-    if preview.problems:
-        raise ImportFailed(preview.problems)
-    return preview
+    def stored(self, preview):
+        """The preview of an import meant to be stored; raises ImportFailed if it was not."""
+        if preview.problems:
+            raise ImportFailed(preview.problems)
+        return preview

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from trygghet.amounts import format_amount, format_plain
 
@@ -54,6 +55,13 @@ class ImportProblem:
         if self.column:
             return f"Kolumn {self.column}: {self.message}"
         return self.message[:1].upper() + self.message[1:]
+
+
+class Problems(list):
+    """The ImportProblems of a file, in the order they were found."""
+
+    def add(self, message: str, row=None, column=None, code="invalid", **details) -> None:
+        self.append(ImportProblem(message, row, column, code, **details))
 
 
 def file_unit(organisation_unit: str) -> str:
@@ -207,14 +215,33 @@ def find_header_row(rows: list[list[Cell]], is_header) -> int:
     return next(index for index, cells in enumerate(rows) if any(map(cell_text, cells)))
 
 
-def sum_problem(*, declared: int, actual: int, unit: str, row: int, column: str):
-    """The problem of a Summa row that disagrees with its rows, or None."""
-    if declared == actual:
-        return None
-    return ImportProblem(
-        f"Summa-raden {format_amount(declared, unit)} stämmer inte med "
-        f"radernas summa {format_amount(actual, unit)}.",
-        row=row,
-        column=column,
-        code="sum",
-    )
+def headers(rows, header_index: int, problems: Problems, *, unheaded: str, start: int = 0):
+    """(position, text) of each headed column from `start`; a column with content but no
+    header is a problem, named by its letter."""
+    header, body = rows[header_index], rows[header_index + 1 :]
+    for position in range(start, max(len(cells) for cells in rows)):
+        text = cell_text(header[position]) if position < len(header) else ""
+        if text:
+            yield position, text
+        elif any(position < len(cells) and cell_text(cells[position]) for cells in body):
+            problems.add(unheaded, header_index + 1, get_column_letter(position + 1), "header")
+
+
+def check_sum(problems: Problems, *, declared, actual: int, unit: str, row: int, column: str):
+    """A Summa row's amount that disagrees with the sum of its rows is a problem."""
+    if declared is not None and declared != actual:
+        problems.add(
+            f"Summa-raden {format_amount(declared, unit)} stämmer inte med "
+            f"radernas summa {format_amount(actual, unit)}.",
+            row,
+            column,
+            "sum",
+        )
+
+
+def preview_unit(organisation, file_unit: str) -> str:
+    """The unit a preview is shown in: the organisation's, or for a new one the file's
+    (mkr unless the file is in tkr)."""
+    if organisation is not None:
+        return organisation.amount_unit
+    return file_unit if file_unit in ("tkr", "mkr") else "mkr"
