@@ -10,7 +10,6 @@ allocation services, in a transaction that is rolled back unless the import is s
 """
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from django import forms
@@ -45,8 +44,6 @@ from trygghet.imports.reader import (
     headers,
     is_empty,
     is_sum_row,
-    preview_unit,
-    read_table,
 )
 from trygghet.imports.views import NEW
 from trygghet.models import Organisation
@@ -153,10 +150,11 @@ class AllocationPreview(ImportPreview):
 
     table: AllocationTable
     target: PackageTarget
-    mapping: dict[int, int | None]
-    frames: dict[int, int]
-    create_years: bool
-    create_lines: bool
+    # A file row (by number) to a line pk, or to None for a new line.
+    mapping: dict[int, int | None] = field(default_factory=dict)
+    frames: dict[int, int] = field(default_factory=dict)  # year -> frame given (--frame)
+    create_years: bool = False  # missing years are created with the file's sum as frame
+    create_lines: bool = False  # every name that matches no line makes a new one
     lines: list[BudgetLine] = field(default_factory=list)
     years: dict[int, PackageYear] = field(default_factory=dict)
     existing: dict[tuple[int, int, str], Amount] = field(default_factory=dict)
@@ -335,46 +333,13 @@ class _LineMatcher:
         return None, candidates
 
 
-def build_preview(
-    *,
-    table: AllocationTable,
-    target: PackageTarget,
-    mapping: Mapping[int, int | None] | None = None,
-    frames: Mapping[int, int] | None = None,
-    create_years: bool = False,
-    create_lines: bool = False,
-    by=None,
-    dry_run: bool = True,
-) -> AllocationPreview:
-    """Run the import of a read table into the package: stored unless `dry_run`, and
-    laid out as the resulting table either way.
-
-    `mapping` sends a file row (by number) to a line pk, or to None for a new line.
-    `frames` are frames in kronor the user gave for years (--frame). `create_years`
-    creates missing years with the file's sum as frame; `create_lines` creates a line
-    for every name that matches none. `by` is the importing user, None from the command.
-    """
-    preview = AllocationPreview(
-        table=table,
-        target=target,
-        mapping=dict(mapping or {}),
-        frames=dict(frames or {}),
-        create_years=create_years,
-        create_lines=create_lines,
-        unit=preview_unit(target.organisation, table.unit),
-        problems=Problems(table.problems),
-    )
-    if table.columns:
-        FLOW.run(preview, _write, organisation=target.organisation, by=by, dry_run=dry_run)
-        _lay_out(preview)
-    return preview
-
-
 def _write(preview: AllocationPreview, by) -> None:
     """Years, lines and amounts are written by the same services as the pages that edit
     them, so their rules (locks, deciding body, order, a changed proposal becomes a
     draft) hold and are checked nowhere else."""
     target = preview.target
+    if not preview.columns:
+        return  # the file's headers are the problem
     if target.package is not None:
         # Under a lock on the package, what is stored is what the database allowed then.
         if not Package.objects.select_for_update().filter(pk=target.package.pk).exists():
@@ -641,28 +606,11 @@ def _lay_out(preview: AllocationPreview) -> None:
             preview.warnings.append(f"Kolumnen {column.label}: {message}.")
 
 
-def preview_file(*, content: bytes, unit: str, **options) -> AllocationPreview:
-    """Read `content` and run its import (see build_preview); raises ImportFileError when
-    the file is no table at all."""
-    return build_preview(table=parse_table(read_table(content), unit=unit), **options)
-
-
-def allocation_import_apply(*, preview: AllocationPreview, by) -> AllocationPreview:
-    """Store a previewed import, checked again against the database as it is now.
-    Raises ImportFailed and stores nothing on any problem."""
-    options = {name: getattr(preview, name) for name in ("table", "target", "mapping", "frames")}
-    return FLOW.stored(
-        build_preview(
-            **options,
-            create_years=preview.create_years,
-            create_lines=preview.create_lines,
-            by=by,
-            dry_run=False,
-        )
-    )
-
-
 class AllocationImportFlow(ImportFlow):
+    preview_class = AllocationPreview
+    parse = staticmethod(parse_table)
+    write = staticmethod(_write)
+    lay_out = staticmethod(_lay_out)
     namespace = "allocations"
     permission = "allocations.change_amount"
     foreign_organisation = "Du kan bara importera till din egen organisations paket."
@@ -691,11 +639,11 @@ class AllocationImportFlow(ImportFlow):
         return {"create_years": forms.BooleanField(label=label, required=False)}
 
     def preview(self, package, upload, *, mapping=None, by=None, dry_run=True):
-        return preview_file(
+        return self.read(
             content=upload["content"],
             unit=upload["unit"],
             target=PackageTarget.for_package(package),
-            mapping=mapping,
+            mapping=mapping or {},
             create_years=upload["create_years"],
             by=by,
             dry_run=dry_run,
@@ -713,3 +661,4 @@ class AllocationImportFlow(ImportFlow):
 
 
 FLOW = AllocationImportFlow()
+build_preview, preview_file, allocation_import_apply = FLOW.build, FLOW.read, FLOW.apply

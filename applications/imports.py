@@ -40,8 +40,6 @@ from trygghet.imports.reader import (
     is_sum_row,
     long_text,
     match_key,
-    preview_unit,
-    read_table,
 )
 from trygghet.models import Committee, CommitteeKind, FocusArea, Organisation
 
@@ -150,8 +148,8 @@ class ApplicationPreview(ImportPreview):
 
     table: ApplicationTable
     target: RoundTarget
-    create: bool
-    frame: int | None  # a frame given in kronor: the new round's, or a new one for the round
+    create: bool = False  # unknown committees are created (the command's --create)
+    frame: int | None = None  # in kronor: the frame of a round to create, or a new one
     committees: dict[str, Committee] = field(default_factory=dict)  # match key -> committee
     new_committees: dict[str, str] = field(default_factory=dict)  # match key -> name
     rows: list[ApplicationRow] = field(default_factory=list)
@@ -283,33 +281,9 @@ def _read_row(table: ApplicationTable, number: int, cells: list[Cell]) -> None:
 # Comparing with the round and writing
 
 
-def build_preview(
-    *,
-    table: ApplicationTable,
-    target: RoundTarget,
-    create: bool = False,
-    frame: int | None = None,
-    by=None,
-    dry_run: bool = True,
-) -> ApplicationPreview:
-    """Run the import of a read table into the round: stored unless `dry_run`.
-
-    `create` makes unknown committees new ones (the command's --create); `frame` in
-    kronor is the frame of a round to create, or a new frame for the round. `by` is the
-    importing user (the assessor), None from the command line.
-    """
-    preview = ApplicationPreview(
-        table=table,
-        target=target,
-        create=create,
-        frame=frame,
-        unit=preview_unit(target.organisation, table.unit),
-        problems=Problems(table.problems),
-    )
-    return FLOW.run(preview, _write, organisation=target.organisation, by=by, dry_run=dry_run)
-
-
 def _write(preview: ApplicationPreview, by) -> None:
+    """The round, its committees, applications and assessments, written under a lock on
+    the round; the rules of a round (locks, assessments) are the applications app's."""
     target, unit = preview.target, preview.unit
     round_ = target.round
     if round_ is not None:
@@ -555,28 +529,10 @@ def _round_create(*, organisation: Organisation, target: RoundTarget, frame: int
     return round_
 
 
-def preview_file(*, content: bytes, unit: str, **options) -> ApplicationPreview:
-    """Read `content` and run its import (see build_preview); raises ImportFileError when
-    the file is no table at all."""
-    return build_preview(table=parse_applications(read_table(content), unit=unit), **options)
-
-
-def application_import_apply(*, preview: ApplicationPreview, by) -> ApplicationPreview:
-    """Store a previewed import, checked again against the database as it is now.
-    Raises ImportFailed and stores nothing on any problem."""
-    return FLOW.stored(
-        build_preview(
-            table=preview.table,
-            target=preview.target,
-            create=preview.create,
-            frame=preview.frame,
-            by=by,
-            dry_run=False,
-        )
-    )
-
-
 class ApplicationImportFlow(ImportFlow):
+    preview_class = ApplicationPreview
+    parse = staticmethod(parse_applications)
+    write = staticmethod(_write)
     namespace = "applications"
     permission = "applications.change_round"
     foreign_organisation = "Du kan bara importera till din egen organisations omgångar."
@@ -600,7 +556,7 @@ class ApplicationImportFlow(ImportFlow):
         return reverse("applications:round-detail", args=[round_.pk])
 
     def preview(self, round_, upload, *, mapping=None, by=None, dry_run=True):
-        return preview_file(
+        return self.read(
             content=upload["content"],
             unit=upload["unit"],
             target=RoundTarget.for_round(round_),
@@ -610,3 +566,4 @@ class ApplicationImportFlow(ImportFlow):
 
 
 FLOW = ApplicationImportFlow()
+build_preview, preview_file, application_import_apply = FLOW.build, FLOW.read, FLOW.apply

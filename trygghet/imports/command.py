@@ -1,6 +1,6 @@
 """What the import commands (import_allocations, import_applications) share: the file,
-the organisation, --unit, --create and --dry-run; every problem to stderr as "Fel: …"
-and exit 1 with nothing stored; the same closing line."""
+the organisation and the target found by name, --unit, --create and --dry-run; every
+problem to stderr as "Fel: …" and exit 1 with nothing stored; the closing line."""
 
 import sys
 from pathlib import Path
@@ -30,33 +30,35 @@ def find_by_name(queryset, name: str):
 
 
 class ImportCommand(BaseCommand):
-    """Subclasses add their arguments and implement `run_import(content, unit, options)`,
-    `print_preview(preview)` and `hint(problem)`."""
+    """Subclasses say what they import into (`target`: the option, the model, its help and
+    the message when it is missing) and implement `add_target_arguments`, `run_import`,
+    `print_table` and, for their own problems, `hint`."""
 
-    target_help: str  # what --create creates
+    target: str  # the option naming the object imported into: "package"
+    target_model: type
+    target_help: str  # "paketets namn"
+    target_missing: str  # "Paketet ”{name}” finns inte hos {organisation}. …"
+    create_help: str  # what --create creates
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="CSV- eller XLSX-fil")
         parser.add_argument("--organisation", required=True, metavar="NAME", help="kommunens namn")
+        parser.add_argument(
+            f"--{self.target}", required=True, metavar="NAME", help=self.target_help
+        )
         self.add_target_arguments(parser)
         parser.add_argument(
             "--unit",
             choices=FILE_UNITS,
             help="enhet för tal utan enhet i filen (standard: organisationens enhet)",
         )
-        parser.add_argument("--create", action="store_true", help=self.target_help)
+        parser.add_argument("--create", action="store_true", help=self.create_help)
         parser.add_argument(
             "--dry-run", action="store_true", help="kontrollera och skriv ut, men spara inget"
         )
 
-    def add_target_arguments(self, parser) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def run_import(self, *, content: bytes, organisation, options):  # pragma: no cover
-        raise NotImplementedError
-
-    def print_preview(self, preview) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def add_target_arguments(self, parser) -> None:
+        pass
 
     def hint(self, problem) -> str:
         return str(problem)
@@ -76,27 +78,40 @@ class ImportCommand(BaseCommand):
             content = path.read_bytes()
         except OSError as error:
             raise ImportRefused(f"Filen {path} kan inte läsas ({error.strerror}).") from error
-        name = options["organisation"]
+        name, create = options["organisation"], options["create"]
         organisation = find_by_name(Organisation.objects.all(), name)
-        if organisation is None and not options["create"]:
-            raise ImportRefused(
-                f"Organisationen ”{name}” finns inte. Använd --create för att skapa den."
-            )
+        if organisation is None and not create:
+            message = f"Organisationen ”{name}” finns inte. Använd --create för att skapa den."
+            raise ImportRefused(message)
+        obj, name = None, options[self.target]
+        if organisation is not None:
+            objects = self.target_model.objects.filter(organisation=organisation)
+            obj = find_by_name(objects.select_related("organisation"), name)
+            if obj is None and not create:
+                missing = self.target_missing.format(name=name, organisation=organisation.name)
+                raise ImportRefused(missing)
         if options["unit"] is None:
             options["unit"] = file_unit(organisation.amount_unit) if organisation else "mkr"
+        organisation_name = organisation.name if organisation else options["organisation"]
         try:
-            preview = self.run_import(content=content, organisation=organisation, options=options)
+            preview = self.run_import(content, organisation, organisation_name, obj, options)
         except ImportFileError as error:
             raise ImportRefused(str(error)) from error
         if preview.problems:
             raise ImportRefused(*(self.hint(problem) for problem in preview.problems))
-        self.print_preview(preview)
+
+        self.stdout.write(f"{self.heading(preview)}. Belopp i {preview.unit}.")
+        for note in preview.notes:
+            self.stdout.write(plain(note))
+        self.stdout.write("")
+        self.print_table(preview)
+        for warning in preview.warnings:
+            self.stdout.write(f"Varning: {plain(warning)}")
         if options["dry_run"]:
-            self.stdout.write(
-                f"Provkörning, inget har sparats. Importen skulle ge {preview.summary()}."
-            )
+            summary = f"Provkörning, inget har sparats. Importen skulle ge {preview.summary()}."
         else:
-            self.stdout.write(f"Sparat: {preview.summary()}.")
+            summary = f"Sparat: {preview.summary()}."
+        self.stdout.write(summary)
 
     def write_table(self, rows: list[list[str]], *, left: tuple[int, ...]) -> None:
         """Rows of text as aligned columns; the `left` ones aligned left, the rest right."""
@@ -108,11 +123,5 @@ class ImportCommand(BaseCommand):
             ]
             self.stdout.write("  ".join(cells).rstrip())
 
-    def write_notes(self, heading: str, preview) -> None:
-        self.stdout.write(f"{heading}. Belopp i {preview.unit}.")
-        for note in preview.notes:
-            self.stdout.write(plain(note))
-        self.stdout.write("")
-
-    def amount(self, kronor: int | None, unit: str) -> str:
-        return plain(format_amount(kronor, unit)) if kronor is not None else "–"
+    def amounts(self, unit: str, *kronor: int | None) -> list[str]:
+        return [plain(format_amount(value, unit)) if value is not None else "–" for value in kronor]

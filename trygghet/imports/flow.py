@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 
-from trygghet.imports.reader import ImportProblem, Problems
+from trygghet.imports.reader import ImportProblem, Problems, preview_unit, read_table
 
 
 class ImportFailed(Exception):
@@ -26,16 +26,21 @@ class ImportFailed(Exception):
 
 @dataclass(kw_only=True)
 class ImportPreview:
-    """What an import does (or did): every problem, warning and note, and the counts that
-    `summary()` puts in words. Each app's import adds its rows and totals."""
+    """What an import does (or did) with a read table: every problem, warning and note,
+    and the counts that `summary()` puts in words. Each app's import adds its options
+    (the fields before `unit`), its rows and totals."""
 
-    unit: str  # the unit the preview is shown in: the organisation's
-    problems: Problems = field(default_factory=Problems)
+    table: object  # the file as read
+    target: object  # where it goes, with an `organisation` (None when created)
+    unit: str = field(init=False)  # the unit the preview is shown in: the organisation's
+    problems: Problems = field(init=False)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    options: dict = field(init=False, repr=False)  # as built, to store it again
 
-    def summary(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def __post_init__(self):
+        self.unit = preview_unit(self.target.organisation, self.table.unit)
+        self.problems = Problems(self.table.problems)
 
 
 def count(*counts: tuple) -> str:
@@ -58,35 +63,31 @@ def create(instance):
 
 class ImportFlow:
     """What differs between the imports, as data and a few methods; the views, the
-    command and `run` are the same for all."""
+    command and running an import are the same for all.
+
+    Subclasses give `preview_class` (an ImportPreview built from the import's options),
+    `parse(rows, unit=)` (a table from read rows), `write(preview, by)` (the import, through
+    the services), `queryset(user)` (what a user may import into), `done_url(obj)` and
+    `preview(obj, upload, mapping=, by=, dry_run=)` (the import of a kept upload).
+    """
 
     namespace: str  # the URL namespace: allocations:import-upload …
     permission: str
     foreign_organisation: str  # why another organisation's official may not import
     concurrent_change: str
     title: str  # "Importera belopp"
-    lead: str  # the upload page's introduction; {name} is the target's name
+    lead: str  # the upload page's introduction, followed by the target's name
     file_help: str
     saved_anyway: str  # said below the warnings
     example_template: str
     table_template: str
 
-    def queryset(self, user):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def done_url(self, obj) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
     def upload_fields(self) -> dict:
         """Extra fields of the upload form, kept with the file as options of the import."""
         return {}
 
-    def preview(self, obj, upload: dict, *, mapping=None, by=None, dry_run=True):
-        """The import of a kept upload into `obj`; stored unless `dry_run`."""
-        raise NotImplementedError  # pragma: no cover - abstract
-
     def mapping_rows(self, preview) -> list:
-        """Rows whose target the user chooses in the preview, and the choices."""
+        """The rows whose target the user chooses in the preview."""
         return []
 
     def mapping_choices(self, preview) -> list:
@@ -133,15 +134,18 @@ class ImportFlow:
 
     # Running
 
-    def run(self, preview, write, *, organisation, by, dry_run: bool):
-        """`write(preview, by)` in one transaction, rolled back for a dry run or when it
-        found a problem. Service refusals it does not place become problems. `by` is the
-        importing user, or None from the command line."""
+    def build(self, *, by=None, dry_run: bool = True, **options):
+        """Run the import the options describe (the fields of `preview_class`) and lay out
+        its result. Stored unless `dry_run` or a problem, in one transaction that is rolled
+        back otherwise; service refusals `write` does not place become problems. `by` is
+        the importing user, or None from the command line."""
+        preview = self.preview_class(**options)
+        preview.options = options
         if by is not None:
-            self.ensure_may_import(by, organisation)
+            self.ensure_may_import(by, preview.target.organisation)
         try:
             with transaction.atomic():
-                write(preview, by)
+                self.write(preview, by)
                 if dry_run or preview.problems:
                     transaction.set_rollback(True)
         except ImportFailed as failure:
@@ -152,10 +156,21 @@ class ImportFlow:
             preview.problems.append(ImportProblem(self.concurrent_change))
         # File order: the problems of a row together, as the user reads the file.
         preview.problems.sort(key=lambda problem: problem.row or 0)
+        self.lay_out(preview)
         return preview
 
-    def stored(self, preview):
-        """The preview of an import meant to be stored; raises ImportFailed if it was not."""
-        if preview.problems:
-            raise ImportFailed(preview.problems)
-        return preview
+    def read(self, *, content: bytes, unit: str, **options):
+        """Read `content` and run its import (see build); raises ImportFileError when the
+        file is no table at all."""
+        return self.build(table=self.parse(read_table(content), unit=unit), **options)
+
+    def apply(self, *, preview, by):
+        """Store a previewed import, checked again against the database as it is now.
+        Raises ImportFailed and stores nothing on any problem."""
+        stored = self.build(**preview.options, by=by, dry_run=False)
+        if stored.problems:
+            raise ImportFailed(stored.problems)
+        return stored
+
+    def lay_out(self, preview) -> None:
+        """Whatever the preview shows beyond what `write` found."""

@@ -5,7 +5,7 @@ then nothing is stored)."""
 from allocations.imports import PackageTarget, preview_file
 from allocations.models import Package
 from trygghet.amounts import AmountError, parse_amount
-from trygghet.imports.command import ImportCommand, ImportRefused, find_by_name, plain
+from trygghet.imports.command import ImportCommand, ImportRefused
 
 
 class Command(ImportCommand):
@@ -15,10 +15,13 @@ class Command(ImportCommand):
         "bara ett år (beslutad budget). Skriver ut tabellen och summorna per kolumn. Inget "
         "sparas om något är fel."
     )
-    target_help = "skapa organisation, paket, år och budgetposter som saknas"
+    target, target_model, target_help = "package", Package, "paketets namn"
+    target_missing = (
+        "Paketet ”{name}” finns inte hos {organisation}. Använd --create för att skapa det."
+    )
+    create_help = "skapa organisation, paket, år och budgetposter som saknas"
 
     def add_target_arguments(self, parser):
-        parser.add_argument("--package", required=True, metavar="NAME", help="paketets namn")
         parser.add_argument(
             "--frame",
             action="append",
@@ -27,55 +30,41 @@ class Command(ImportCommand):
             help="ram i kronor för ett år, t.ex. 2024=5000000; kan upprepas",
         )
 
-    def run_import(self, *, content, organisation, options):
-        frames = _frames(options["frame"])
-        name = options["package"]
-        package = None
-        if organisation is not None:
-            package = find_by_name(Package.objects.filter(organisation=organisation), name)
-            if package is None and not options["create"]:
-                raise ImportRefused(
-                    f"Paketet ”{name}” finns inte hos {organisation.name}. "
-                    "Använd --create för att skapa det."
-                )
+    def run_import(self, content, organisation, organisation_name, package, options):
         if package is not None:
             target = PackageTarget.for_package(package)
         else:
-            target = PackageTarget(
-                organisation.name if organisation else options["organisation"], name, organisation
-            )
+            target = PackageTarget(organisation_name, options["package"], organisation)
         return preview_file(
             content=content,
             unit=options["unit"],
             target=target,
-            frames=frames,
+            frames=_frames(options["frame"]),
             create_years=options["create"],
             create_lines=options["create"],
             dry_run=options["dry_run"],
         )
 
-    def print_preview(self, preview) -> None:
-        self.write_notes(f"{preview.target.organisation_name}, {preview.target.name}", preview)
+    def heading(self, preview) -> str:
+        return f"{preview.target.organisation_name}, {preview.target.name}"
 
-        def amounts(cells):
-            return [self.amount(cell.kronor, preview.unit) for cell in cells]
-
+    def print_table(self, preview) -> None:
+        unit = preview.unit
         rows = [["Rad", "Budgetpost", *(column.header for column in preview.columns)]]
         for row in preview.rows:
             name = row.line_name + (" *" if row.new else "")
-            rows.append([str(row.number), name, *amounts(row.cells)])
+            rows.append(
+                [str(row.number), name, *self.amounts(unit, *(c.kronor for c in row.cells))]
+            )
         for row in preview.other_rows:
-            rows.append(["", f"{row.name} (finns inte i filen)", *amounts(row.cells)])
-        rows.append(["", "Summa", *(self.amount(total, preview.unit) for total in preview.totals)])
-        rows.append(
-            ["", "Ram", *(self.amount(frame, preview.unit) for frame in preview.column_frames)]
-        )
+            name = f"{row.name} (finns inte i filen)"
+            rows.append(["", name, *self.amounts(unit, *(c.kronor for c in row.cells))])
+        rows.append(["", "Summa", *self.amounts(unit, *preview.totals)])
+        rows.append(["", "Ram", *self.amounts(unit, *preview.column_frames)])
         self.write_table(rows, left=(1,))
         if any(row.new for row in preview.rows):
             self.stdout.write("* ny budgetpost")
         self.stdout.write("")
-        for warning in preview.warnings:
-            self.stdout.write(f"Varning: {plain(warning)}")
 
     def hint(self, problem) -> str:
         if problem.code == "missing_year":

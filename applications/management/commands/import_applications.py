@@ -5,7 +5,7 @@ success, 1 on any error (and then nothing is stored)."""
 from applications.imports import RoundTarget, preview_file
 from applications.models import Round
 from trygghet.amounts import AmountError, parse_amount
-from trygghet.imports.command import ImportCommand, ImportRefused, find_by_name, plain
+from trygghet.imports.command import ImportCommand, ImportRefused, plain
 
 
 class Command(ImportCommand):
@@ -15,10 +15,13 @@ class Command(ImportCommand):
         "Motivering. Skriver ut tabellen, summorna och omgångens sammanfattning. Inget sparas "
         "om något är fel."
     )
-    target_help = "skapa organisation, omgång och nämnder som saknas"
+    target, target_model, target_help = "round", Round, "omgångens namn"
+    target_missing = (
+        "Omgången ”{name}” finns inte hos {organisation}. Använd --create för att skapa den."
+    )
+    create_help = "skapa organisation, omgång och nämnder som saknas"
 
     def add_target_arguments(self, parser):
-        parser.add_argument("--round", required=True, metavar="NAME", help="omgångens namn")
         parser.add_argument("--year", required=True, metavar="YEAR", help="omgångens år")
         parser.add_argument(
             "--frame",
@@ -26,26 +29,14 @@ class Command(ImportCommand):
             help="omgångens ram i kronor, t.ex. 60100000; krävs när omgången skapas",
         )
 
-    def run_import(self, *, content, organisation, options):
-        year, frame, name = _year(options["year"]), _frame(options["frame"]), options["round"]
-        round_ = None
-        if organisation is not None:
-            round_ = find_by_name(
-                Round.objects.filter(organisation=organisation).select_related("organisation"),
-                name,
-            )
-            if round_ is None and not options["create"]:
-                raise ImportRefused(
-                    f"Omgången ”{name}” finns inte hos {organisation.name}. "
-                    "Använd --create för att skapa den."
-                )
+    def run_import(self, content, organisation, organisation_name, round_, options):
+        year, frame = _year(options["year"]), _frame(options["frame"])
         if round_ is not None and round_.year != year:
             raise ImportRefused(f"Omgången ”{round_.name}” gäller {round_.year}, inte {year}.")
         if round_ is not None:
             target = RoundTarget.for_round(round_)
         else:
-            organisation_name = organisation.name if organisation else options["organisation"]
-            target = RoundTarget(organisation_name, name, year, organisation)
+            target = RoundTarget(organisation_name, options["round"], year, organisation)
         return preview_file(
             content=content,
             unit=options["unit"],
@@ -55,39 +46,24 @@ class Command(ImportCommand):
             dry_run=options["dry_run"],
         )
 
-    def print_preview(self, preview) -> None:
+    def heading(self, preview) -> str:
         target = preview.target
-        self.write_notes(f"{target.organisation_name}, {target.name} ({target.year})", preview)
-        unit = preview.unit
+        return f"{target.organisation_name}, {target.name} ({target.year})"
+
+    def print_table(self, preview) -> None:
         rows = [["Rad", "Nämnd", "Titel", "Sökt", "Föreslaget"]]
         for row in preview.rows:
             title = row.title + (" *" if row.application is not None else "")
-            rows.append(
-                [
-                    str(row.number),
-                    row.committee_label,
-                    title,
-                    self.amount(row.applied, unit),
-                    self.amount(row.proposed, unit),
-                ]
-            )
-        rows.append(
-            [
-                "",
-                "Summa",
-                "",
-                self.amount(preview.file_applied_total, unit),
-                self.amount(preview.file_proposed_total, unit),
-            ]
-        )
+            amounts = self.amounts(preview.unit, row.applied, row.proposed)
+            rows.append([str(row.number), row.committee_label, title, *amounts])
+        totals = (preview.file_applied_total, preview.file_proposed_total)
+        rows.append(["", "Summa", "", *self.amounts(preview.unit, *totals)])
         self.write_table(rows, left=(1, 2))
         if preview.updated_rows:
             self.stdout.write("* finns redan i omgången och uppdateras")
         self.stdout.write("")
         for sentence in preview.summary_sentences:
             self.stdout.write(plain(sentence))
-        for warning in preview.warnings:
-            self.stdout.write(f"Varning: {plain(warning)}")
 
     def hint(self, problem) -> str:
         if problem.code == "unmatched_committee":
