@@ -130,26 +130,11 @@ class NewYear:
     source: str
 
 
-@dataclass(frozen=True)
-class PackageTarget:
-    """Where the table goes. The objects are None when the command line creates them."""
-
-    organisation_name: str
-    name: str
-    organisation: Organisation | None = None
-    package: Package | None = None
-
-    @classmethod
-    def for_package(cls, package: Package) -> "PackageTarget":
-        return cls(package.organisation.name, package.name, package.organisation, package)
-
-
 @dataclass(kw_only=True)
 class AllocationPreview(ImportPreview):
     """The resulting table, what the import writes and every problem."""
 
     table: AllocationTable
-    target: PackageTarget
     # A file row (by number) to a line pk, or to None for a new line.
     mapping: dict[int, int | None] = field(default_factory=dict)
     frames: dict[int, int] = field(default_factory=dict)  # year -> frame given (--frame)
@@ -340,17 +325,19 @@ def _write(preview: AllocationPreview, by) -> None:
     target = preview.target
     if not preview.columns:
         return  # the file's headers are the problem
-    if target.package is not None:
+    if target.instance is not None:
         # Under a lock on the package, what is stored is what the database allowed then.
-        if not Package.objects.select_for_update().filter(pk=target.package.pk).exists():
+        if not Package.objects.select_for_update().filter(pk=target.instance.pk).exists():
             raise ImportFailed([ImportProblem("Paketet finns inte längre.")])
-        list(PackageYear.objects.select_for_update().filter(package=target.package))
-        _load_package(preview, target.package)
+        list(PackageYear.objects.select_for_update().filter(package=target.instance))
+        _load_package(preview, target.instance)
     _match_rows(preview)
     organisation = target.organisation or create(
         Organisation(name=target.organisation_name, amount_unit=preview.unit)
     )
-    preview.package = target.package or create(Package(organisation=organisation, name=target.name))
+    preview.package = target.instance or create(
+        Package(organisation=organisation, name=target.name)
+    )
     years = _write_years(preview, by)
     _write_line_years(preview)
     lines = _write_new_lines(preview, years, by)
@@ -638,16 +625,8 @@ class AllocationImportFlow(ImportFlow):
         label = "Skapa år som saknas i paketet, med filens summarad som ram"
         return {"create_years": forms.BooleanField(label=label, required=False)}
 
-    def preview(self, package, upload, *, mapping=None, by=None, dry_run=True):
-        return self.read(
-            content=upload["content"],
-            unit=upload["unit"],
-            target=PackageTarget.for_package(package),
-            mapping=mapping or {},
-            create_years=upload["create_years"],
-            by=by,
-            dry_run=dry_run,
-        )
+    def upload_options(self, upload: dict, mapping) -> dict:
+        return {"mapping": mapping or {}, "create_years": upload["create_years"]}
 
     def mapping_rows(self, preview) -> list:
         return preview.unmapped_rows

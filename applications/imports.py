@@ -126,28 +126,12 @@ class ApplicationTable:
         return sum(getattr(row, key) or 0 for row in self.rows)
 
 
-@dataclass(frozen=True)
-class RoundTarget:
-    """Where the applications go. The objects are None when the command line creates them."""
-
-    organisation_name: str
-    name: str
-    year: int
-    organisation: Organisation | None = None
-    round: Round | None = None
-
-    @classmethod
-    def for_round(cls, round_: Round) -> "RoundTarget":
-        return cls(round_.organisation.name, round_.name, round_.year, round_.organisation, round_)
-
-
 @dataclass(kw_only=True)
 class ApplicationPreview(ImportPreview):
     """The applications as the import writes them, the round's totals after it (as
     `round_summary` counts them) and every problem."""
 
     table: ApplicationTable
-    target: RoundTarget
     create: bool = False  # unknown committees are created (the command's --create)
     frame: int | None = None  # in kronor: the frame of a round to create, or a new one
     committees: dict[str, Committee] = field(default_factory=dict)  # match key -> committee
@@ -285,7 +269,7 @@ def _write(preview: ApplicationPreview, by) -> None:
     """The round, its committees, applications and assessments, written under a lock on
     the round; the rules of a round (locks, assessments) are the applications app's."""
     target, unit = preview.target, preview.unit
-    round_ = target.round
+    round_ = target.instance
     if round_ is not None:
         # Under a lock on the round, what is stored is what the database allowed then.
         round_ = Round.objects.select_for_update().filter(pk=round_.pk).first()
@@ -342,8 +326,8 @@ def _match_rows(preview: ApplicationPreview) -> None:
             .order_by("programme__first_year", "order", "pk")
         ):
             focus_areas.setdefault(match_key(focus_area.name), []).append(focus_area)
-    if preview.target.round is not None:
-        applications = Application.objects.filter(round=preview.target.round)
+    if preview.target.instance is not None:
+        applications = Application.objects.filter(round=preview.target.instance)
         for application in applications.select_related("assessment").order_by("pk"):
             stored.setdefault((application.committee_id, match_key(application.title)), application)
     seen: dict[tuple[str, str], int] = {}  # (committee, title) -> the file row that has them
@@ -513,7 +497,7 @@ def _sum_up(preview: ApplicationPreview, round_: Round) -> None:
         preview.warnings.append(f"Föreslagna belopp: {message}.")
 
 
-def _round_create(*, organisation: Organisation, target: RoundTarget, frame: int) -> Round:
+def _round_create(*, organisation: Organisation, target, frame: int) -> Round:
     """A round the command line creates for the file: the whole year, with the default
     criteria, and in assessment, since the file brings the applications."""
     round_ = round_save(
@@ -554,15 +538,6 @@ class ApplicationImportFlow(ImportFlow):
 
     def done_url(self, round_) -> str:
         return reverse("applications:round-detail", args=[round_.pk])
-
-    def preview(self, round_, upload, *, mapping=None, by=None, dry_run=True):
-        return self.read(
-            content=upload["content"],
-            unit=upload["unit"],
-            target=RoundTarget.for_round(round_),
-            by=by,
-            dry_run=dry_run,
-        )
 
 
 FLOW = ApplicationImportFlow()

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
 from allocations.imports import (
-    PackageTarget,
     allocation_import_apply,
     build_preview,
     parse_table,
@@ -26,7 +25,7 @@ from allocations.models import (
 )
 from tests.conftest import make_organisation, make_package, make_user
 from trygghet import roles
-from trygghet.imports.flow import ImportFailed
+from trygghet.imports.flow import ImportFailed, ImportTarget
 from trygghet.imports.reader import read_table
 from trygghet.models import Organisation
 
@@ -41,18 +40,18 @@ def counts() -> dict[str, int]:
     }
 
 
-def new_target(name="Nacka kommun") -> PackageTarget:
+def new_target(name="Nacka kommun") -> ImportTarget:
     organisation = Organisation.objects.filter(name=name).first()
     package = Package.objects.filter(organisation=organisation, name="Trygghetspaketet").first()
-    return PackageTarget(
+    return ImportTarget(
         organisation_name=name,
         name="Trygghetspaketet",
         organisation=organisation,
-        package=package,
+        instance=package,
     )
 
 
-def import_fixture(name: str, target: PackageTarget | None = None, **options):
+def import_fixture(name: str, target: ImportTarget | None = None, **options):
     preview = preview_file(
         content=(FIXTURES / name).read_bytes(),
         unit="mkr",
@@ -137,7 +136,7 @@ def test_importing_both_nacka_tables_gives_the_documents_numbers(db, extension):
 def test_importing_the_documents_again_changes_nothing(demo):
     before = counts()
     package = Package.objects.select_related("organisation").get(name="Trygghetspaketet")
-    result = import_fixture("nacka_2024.csv", target=PackageTarget.for_package(package))
+    result = import_fixture("nacka_2024.csv", target=ImportTarget.of(package))
     assert result.summary() == "0 nya belopp, 0 ändrade belopp och 18 oförändrade belopp"
     assert counts() == before
 
@@ -147,7 +146,7 @@ def test_an_import_updates_amounts_and_leaves_empty_cells_alone(organisation):
     preview = preview_file(
         content="Post;Förslag 2024;Utfall 2024\nPost 1;1,5;\nPost 2;1,0;\n".encode(),
         unit="mkr",
-        target=PackageTarget.for_package(package),
+        target=ImportTarget.of(package),
     )
     result = allocation_import_apply(preview=preview, by=None)
     assert (result.created, result.changed, result.unchanged) == (0, 1, 1)
@@ -160,7 +159,7 @@ def test_a_new_line_starts_the_first_year_it_has_a_value_after_the_existing_line
     preview = preview_file(
         content="Post;Budget 2023;Förslag 2024\nNattvandring;;0,5\n".encode(),
         unit="mkr",
-        target=PackageTarget.for_package(package),
+        target=ImportTarget.of(package),
         mapping={2: None},
     )
     result = allocation_import_apply(preview=preview, by=None)
@@ -179,7 +178,7 @@ def test_a_frame_given_for_a_new_year_is_used(organisation):
     preview = preview_file(
         content="Post;Förslag 2025\nPost 1;0,9\n".encode(),
         unit="mkr",
-        target=PackageTarget.for_package(package),
+        target=ImportTarget.of(package),
         frames={2025: 1 * MKR},
     )
     allocation_import_apply(preview=preview, by=None)
@@ -193,7 +192,7 @@ def test_a_preview_with_problems_stores_nothing(organisation):
     preview = preview_file(
         content=(FIXTURES / "fel_belopp.csv").read_bytes(),
         unit="mkr",
-        target=PackageTarget.for_package(package),
+        target=ImportTarget.of(package),
         create_years=True,
         create_lines=True,
     )
@@ -238,7 +237,7 @@ def test_a_year_decided_after_the_preview_is_refused_when_saving(organisation):
     preview = preview_file(
         content="Post;Förslag 2024\nPost 1;0,5\n".encode(),
         unit="mkr",
-        target=PackageTarget.for_package(package),
+        target=ImportTarget.of(package),
     )
     assert preview.problems == []
     PackageYear.objects.filter(package=package).update(status=YearStatus.DECIDED)
@@ -253,7 +252,7 @@ def test_a_year_decided_after_the_preview_is_refused_when_saving(organisation):
 def test_only_officials_of_the_packages_organisation_may_import(organisation):
     package = make_package(organisation, lines=1, years=(2024,))
     table = parse_table(read_table("Post;Förslag 2024\nPost 1;0,5\n".encode()), unit="mkr")
-    preview = build_preview(table=table, target=PackageTarget.for_package(package))
+    preview = build_preview(table=table, target=ImportTarget.of(package))
     member = make_user(organisation, role=roles.MEMBER)
     stranger = make_user(make_organisation(), role=roles.OFFICIAL)
     for user in (member, stranger):
@@ -266,9 +265,9 @@ def test_only_officials_of_the_packages_organisation_may_import(organisation):
 def test_a_changed_proposal_makes_a_year_marked_forslag_a_draft_again(demo):
     """As when the proposal is edited by hand: the year must be marked förslag again."""
     package = Package.objects.select_related("organisation").get(name="Trygghetspaketet")
-    import_fixture("nacka_2024.csv", target=PackageTarget.for_package(package))
+    import_fixture("nacka_2024.csv", target=ImportTarget.of(package))
     assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.PROPOSAL
 
-    import_fixture("over_ramen.csv", target=PackageTarget.for_package(package))
+    import_fixture("over_ramen.csv", target=ImportTarget.of(package))
     assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.DRAFT
     assert total(package, 2024, AmountKind.PROPOSAL) == 5_200_000

@@ -9,7 +9,6 @@ from django.conf import settings
 from openpyxl import Workbook
 
 from applications.imports import (
-    RoundTarget,
     build_preview,
     committee_kind,
     parse_applications,
@@ -17,6 +16,7 @@ from applications.imports import (
 )
 from applications.models import Application, ApplicationStatus, Assessment, Round, RoundStatus
 from tests.conftest import make_committee, make_organisation
+from trygghet.imports.flow import ImportTarget
 from trygghet.imports.reader import read_table
 from trygghet.models import CommitteeKind, FocusArea, Programme
 
@@ -80,7 +80,7 @@ def parse(content: bytes | str, unit: str = "mkr"):
 def preview(round_: Round, content: bytes | str, *, unit: str = "mkr", **options):
     if isinstance(content, str):
         content = content.encode()
-    return preview_file(content=content, unit=unit, target=RoundTarget.for_round(round_), **options)
+    return preview_file(content=content, unit=unit, target=ImportTarget.of(round_), **options)
 
 
 def messages(problems) -> list[str]:
@@ -377,7 +377,7 @@ def test_proposals_over_the_frame_are_warned_about(stockholm):
 
 def test_a_new_round_needs_a_frame(db):
     table = parse(fixture("ansokningar_exempel.csv"))
-    target = RoundTarget(organisation_name="Solna stad", name="Omgång 2025", year=2025)
+    target = ImportTarget(organisation_name="Solna stad", name="Omgång 2025", year=2025)
     assert messages(build_preview(table=table, target=target, create=True).problems)[0] == (
         "Omgången ”Omgång 2025” finns inte och har ingen ram."
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from trygghet.amounts import NBSP, format_amount
+from trygghet.imports.flow import ImportTarget
 from trygghet.imports.reader import FILE_UNITS, ImportFileError, file_unit
 from trygghet.models import Organisation
 
@@ -92,9 +93,13 @@ class ImportCommand(BaseCommand):
                 raise ImportRefused(missing)
         if options["unit"] is None:
             options["unit"] = file_unit(organisation.amount_unit) if organisation else "mkr"
-        organisation_name = organisation.name if organisation else options["organisation"]
+        if obj is not None:
+            target = ImportTarget.of(obj)
+        else:
+            organisation_name = organisation.name if organisation else options["organisation"]
+            target = ImportTarget(organisation_name, name, organisation)
         try:
-            preview = self.run_import(content, organisation, organisation_name, obj, options)
+            preview = self.run_import(content, target, options)
         except ImportFileError as error:
             raise ImportRefused(str(error)) from error
         if preview.problems:

@@ -24,6 +24,23 @@ class ImportFailed(Exception):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+@dataclass(frozen=True)
+class ImportTarget:
+    """Where an import goes: a package or a round of an organisation, None (and named only)
+    when the command line creates them."""
+
+    organisation_name: str
+    name: str
+    organisation: object = None
+    instance: object = None  # the package or round
+    year: int | None = None  # a round's year
+
+    @classmethod
+    def of(cls, instance) -> "ImportTarget":
+        organisation, year = instance.organisation, getattr(instance, "year", None)
+        return cls(organisation.name, instance.name, organisation, instance, year)
+
+
 @dataclass(kw_only=True)
 class ImportPreview:
     """What an import does (or did) with a read table: every problem, warning and note,
@@ -31,7 +48,7 @@ class ImportPreview:
     (the fields before `unit`), its rows and totals."""
 
     table: object  # the file as read
-    target: object  # where it goes, with an `organisation` (None when created)
+    target: ImportTarget
     unit: str = field(init=False)  # the unit the preview is shown in: the organisation's
     problems: Problems = field(init=False)
     warnings: list[str] = field(default_factory=list)
@@ -67,8 +84,7 @@ class ImportFlow:
 
     Subclasses give `preview_class` (an ImportPreview built from the import's options),
     `parse(rows, unit=)` (a table from read rows), `write(preview, by)` (the import, through
-    the services), `queryset(user)` (what a user may import into), `done_url(obj)` and
-    `preview(obj, upload, mapping=, by=, dry_run=)` (the import of a kept upload).
+    the services), `queryset(user)` (what a user may import into) and `done_url(obj)`.
     """
 
     namespace: str  # the URL namespace: allocations:import-upload …
@@ -85,6 +101,21 @@ class ImportFlow:
     def upload_fields(self) -> dict:
         """Extra fields of the upload form, kept with the file as options of the import."""
         return {}
+
+    def upload_options(self, upload: dict, mapping) -> dict:
+        """The options of the import of a kept upload, beyond its file and target."""
+        return {}
+
+    def preview(self, obj, upload: dict, *, mapping=None, by=None, dry_run=True):
+        """The import of a kept upload into `obj`, stored unless `dry_run`."""
+        return self.read(
+            content=upload["content"],
+            unit=upload["unit"],
+            target=ImportTarget.of(obj),
+            by=by,
+            dry_run=dry_run,
+            **self.upload_options(upload, mapping),
+        )
 
     def mapping_rows(self, preview) -> list:
         """The rows whose target the user chooses in the preview."""

@@ -2,7 +2,7 @@
 [--dry-run]: the browser's import, for scripts. Exit 0 on success, 1 on any error (and
 then nothing is stored)."""
 
-from allocations.imports import PackageTarget, preview_file
+from allocations.imports import preview_file
 from allocations.models import Package
 from trygghet.amounts import AmountError, parse_amount
 from trygghet.imports.command import ImportCommand, ImportRefused
@@ -30,11 +30,7 @@ class Command(ImportCommand):
             help="ram i kronor för ett år, t.ex. 2024=5000000; kan upprepas",
         )
 
-    def run_import(self, content, organisation, organisation_name, package, options):
-        if package is not None:
-            target = PackageTarget.for_package(package)
-        else:
-            target = PackageTarget(organisation_name, options["package"], organisation)
+    def run_import(self, content, target, options):
         return preview_file(
             content=content,
             unit=options["unit"],

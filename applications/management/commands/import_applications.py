@@ -2,7 +2,9 @@
 [--unit kr|tkr|mkr] [--create] [--dry-run]: the browser's import, for scripts. Exit 0 on
 success, 1 on any error (and then nothing is stored)."""
 
-from applications.imports import RoundTarget, preview_file
+from dataclasses import replace
+
+from applications.imports import preview_file
 from applications.models import Round
 from trygghet.amounts import AmountError, parse_amount
 from trygghet.imports.command import ImportCommand, ImportRefused, plain
@@ -29,14 +31,12 @@ class Command(ImportCommand):
             help="omgångens ram i kronor, t.ex. 60100000; krävs när omgången skapas",
         )
 
-    def run_import(self, content, organisation, organisation_name, round_, options):
+    def run_import(self, content, target, options):
         year, frame = _year(options["year"]), _frame(options["frame"])
-        if round_ is not None and round_.year != year:
-            raise ImportRefused(f"Omgången ”{round_.name}” gäller {round_.year}, inte {year}.")
-        if round_ is not None:
-            target = RoundTarget.for_round(round_)
-        else:
-            target = RoundTarget(organisation_name, options["round"], year, organisation)
+        if target.instance is None:
+            target = replace(target, year=year)
+        elif target.year != year:
+            raise ImportRefused(f"Omgången ”{target.name}” gäller {target.year}, inte {year}.")
         return preview_file(
             content=content,
             unit=options["unit"],
