@@ -33,18 +33,9 @@ from allocations.rules import (
 )
 from allocations.services import allocation_save, budget_line_add, package_year_start
 from trygghet.amounts import AmountError, format_amount_with_unit, parse_amount
+from trygghet.imports import reader
 from trygghet.imports.flow import ImportFailed, ImportFlow, ImportPreview, count, create
-from trygghet.imports.reader import (
-    Cell,
-    ImportProblem,
-    Problems,
-    cell_text,
-    check_sum,
-    find_header_row,
-    headers,
-    is_empty,
-    is_sum_row,
-)
+from trygghet.imports.reader import ImportProblem, Problems
 from trygghet.imports.views import NEW
 from trygghet.models import Organisation
 
@@ -199,13 +190,13 @@ def _header_column(text: str, position: int) -> AmountColumn | None:
     return AmountColumn(position, text, kind, int(match.group("year")))
 
 
-def parse_table(rows: list[list[Cell]], *, unit: str) -> AllocationTable:
+def parse_table(rows: list[list[reader.Cell]], *, unit: str) -> AllocationTable:
     """Read headers, names and amounts; bare numbers are in `unit`. Touches no database."""
-    if is_empty(rows):
+    if reader.is_empty(rows):
         return AllocationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
-    header_index = find_header_row(rows, lambda at, text: at and _header_column(text, at))
+    header_index = reader.find_header_row(rows, lambda at, text: at and _header_column(text, at))
     table = AllocationTable(unit=unit, header_row=header_index + 1)
-    name_header = cell_text(rows[header_index][0]) if rows[header_index] else ""
+    name_header = reader.cell_text(rows[header_index][0]) if rows[header_index] else ""
     table.name_column = f"”{name_header}”" if name_header else "A"
     problems, seen = table.problems, {}
 
@@ -213,7 +204,7 @@ def parse_table(rows: list[list[Cell]], *, unit: str) -> AllocationTable:
         problems.add(f"{message} {HEADER_ROW_HINT}".strip(), header_index + 1, column, "header")
 
     unheaded = f"kolumnen har belopp men ingen rubrik. {HEADER_ROW_HINT}"
-    for position, text in headers(rows, header_index, problems, unheaded=unheaded, start=1):
+    for position, text in reader.headers(rows, header_index, problems, unheaded=unheaded, start=1):
         column = _header_column(text, position)
         if column is None:
             at_header("rubriken känns inte igen.", f"”{text}”")
@@ -240,7 +231,7 @@ def parse_table(rows: list[list[Cell]], *, unit: str) -> AllocationTable:
     invalid_columns = {position for _, position in table.invalid_cells}
     for column in table.columns:
         if table.sum_row is not None and column.position not in invalid_columns:
-            check_sum(
+            reader.check_sum(
                 problems,
                 declared=table.sum_row.values[column.position],
                 actual=table.total(column),
@@ -251,10 +242,12 @@ def parse_table(rows: list[list[Cell]], *, unit: str) -> AllocationTable:
     return table
 
 
-def _read_row(table: AllocationTable, number: int, cells: list[Cell], names: dict) -> None:
-    name = _BULLET.sub("", cell_text(cells[0])).strip() if cells else ""
+def _read_row(table: AllocationTable, number: int, cells: list[reader.Cell], names: dict) -> None:
+    name = _BULLET.sub("", reader.cell_text(cells[0])).strip() if cells else ""
     texts = {
-        column.position: cell_text(cells[column.position]) if column.position < len(cells) else ""
+        column.position: reader.cell_text(cells[column.position])
+        if column.position < len(cells)
+        else ""
         for column in table.columns
     }
     problems, name_column = table.problems, table.name_column
@@ -275,7 +268,7 @@ def _read_row(table: AllocationTable, number: int, cells: list[Cell], names: dic
             problems.add(str(error), number, column.label)
             table.invalid_cells[number, column.position] = text
 
-    if is_sum_row(name):
+    if reader.is_sum_row(name):
         if table.sum_row is not None:
             problems.add(
                 f"filen har redan en summarad på rad {table.sum_row.number}.", number, name_column

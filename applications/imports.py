@@ -27,20 +27,9 @@ from applications.selectors import round_summary
 from applications.services import round_save
 from applications.summary import applications_count, round_summary_sentences
 from trygghet.amounts import AmountError, format_amount_with_unit, parse_amount
+from trygghet.imports import reader
 from trygghet.imports.flow import ImportFailed, ImportFlow, ImportPreview, count, create
-from trygghet.imports.reader import (
-    Cell,
-    ImportProblem,
-    Problems,
-    cell_text,
-    check_sum,
-    find_header_row,
-    headers,
-    is_empty,
-    is_sum_row,
-    long_text,
-    match_key,
-)
+from trygghet.imports.reader import ImportProblem, Problems
 from trygghet.models import Committee, CommitteeKind, FocusArea, Organisation
 
 COMMITTEE = "committee"
@@ -67,7 +56,7 @@ COLUMNS_HINT = (
     "Föreslaget belopp och Motivering."
 )
 
-_HEADERS = {match_key(header): key for key, header in COLUMNS.items()}
+_HEADERS = {reader.match_key(header): key for key, header in COLUMNS.items()}
 _COMMITTEE_LENGTH = Committee._meta.get_field("name").max_length
 # Checked when the rows were matched (under the round's lock) and by the database's
 # foreign keys; validating them again costs a query per row.
@@ -174,19 +163,19 @@ class ApplicationPreview(ImportPreview):
 # Reading the table
 
 
-def parse_applications(rows: list[list[Cell]], *, unit: str) -> ApplicationTable:
+def parse_applications(rows: list[list[reader.Cell]], *, unit: str) -> ApplicationTable:
     """Read headers, texts and amounts; bare numbers are in `unit`. Touches no database."""
-    if is_empty(rows):
+    if reader.is_empty(rows):
         return ApplicationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
-    header_index = find_header_row(rows, lambda _, text: match_key(text) in _HEADERS)
+    header_index = reader.find_header_row(rows, lambda _, text: reader.match_key(text) in _HEADERS)
     table = ApplicationTable(unit=unit, header_row=header_index + 1)
     problems, header_row = table.problems, header_index + 1
-    if not any(match_key(cell_text(cell)) in _HEADERS for cell in rows[header_index]):
+    if not any(reader.match_key(reader.cell_text(cell)) in _HEADERS for cell in rows[header_index]):
         problems.add(f"Rubrikraden saknas. {COLUMNS_HINT}", header_row)
         return table
     unheaded = "Kolumnen har innehåll men ingen rubrik."
-    for position, text in headers(rows, header_index, problems, unheaded=unheaded):
-        key = _HEADERS.get(match_key(text))
+    for position, text in reader.headers(rows, header_index, problems, unheaded=unheaded):
+        key = _HEADERS.get(reader.match_key(text))
         if key is None:
             problems.add(
                 f"Rubriken känns inte igen. {COLUMNS_HINT}", header_row, f"”{text}”", "header"
@@ -208,7 +197,7 @@ def parse_applications(rows: list[list[Cell]], *, unit: str) -> ApplicationTable
         problems.add("Filen har inga ansökningar under rubrikraden.")
     for key in AMOUNT_COLUMNS:
         if table.sum_row is not None and not any(key in row.invalid for row in table.rows):
-            check_sum(
+            reader.check_sum(
                 problems,
                 declared=getattr(table.sum_row, key),
                 actual=table.total(key),
@@ -219,21 +208,21 @@ def parse_applications(rows: list[list[Cell]], *, unit: str) -> ApplicationTable
     return table
 
 
-def _read_row(table: ApplicationTable, number: int, cells: list[Cell]) -> None:
-    def cell(key: str) -> Cell:
+def _read_row(table: ApplicationTable, number: int, cells: list[reader.Cell]) -> None:
+    def cell(key: str) -> reader.Cell:
         position, _ = table.columns.get(key, (len(cells), ""))
         return cells[position] if position < len(cells) else ""  # "" for a missing column
 
-    if not any(cell_text(cell(key)) for key in table.columns):
+    if not any(reader.cell_text(cell(key)) for key in table.columns):
         return  # a blank line
     row = ApplicationRow(
         number,
-        *(cell_text(cell(key)) for key in (COMMITTEE, TITLE, PLACE, FOCUS_AREA)),
-        motivation=long_text(cell(MOTIVATION)),
+        *(reader.cell_text(cell(key)) for key in (COMMITTEE, TITLE, PLACE, FOCUS_AREA)),
+        motivation=reader.long_text(cell(MOTIVATION)),
     )
-    problems, sum_row = table.problems, is_sum_row(row.committee_name)
+    problems, sum_row = table.problems, reader.is_sum_row(row.committee_name)
     for key in AMOUNT_COLUMNS:
-        text = cell_text(cell(key))
+        text = reader.cell_text(cell(key))
         if not text and (key == PROPOSED or sum_row):
             continue  # no proposal yet; a sum row may leave a sum out
         try:
@@ -319,21 +308,25 @@ def _match_rows(preview: ApplicationPreview) -> None:
     stored: dict[tuple[int, str], Application] = {}
     if organisation is not None:
         committees = Committee.objects.filter(organisation=organisation)
-        preview.committees = {match_key(committee.name): committee for committee in committees}
+        preview.committees = {
+            reader.match_key(committee.name): committee for committee in committees
+        }
         for focus_area in (
             FocusArea.objects.filter(programme__organisation=organisation)
             .select_related("programme")
             .order_by("programme__first_year", "order", "pk")
         ):
-            focus_areas.setdefault(match_key(focus_area.name), []).append(focus_area)
+            focus_areas.setdefault(reader.match_key(focus_area.name), []).append(focus_area)
     if preview.target.instance is not None:
         applications = Application.objects.filter(round=preview.target.instance)
         for application in applications.select_related("assessment").order_by("pk"):
-            stored.setdefault((application.committee_id, match_key(application.title)), application)
+            stored.setdefault(
+                (application.committee_id, reader.match_key(application.title)), application
+            )
     seen: dict[tuple[str, str], int] = {}  # (committee, title) -> the file row that has them
     for row in map(replace, table.rows):
         preview.rows.append(row)
-        committee_key = match_key(row.committee_name)
+        committee_key = reader.match_key(row.committee_name)
         row.committee = preview.committees.get(committee_key)
         if row.committee_name and row.committee is None and preview.create:
             row.new_committee = True
@@ -352,7 +345,7 @@ def _match_rows(preview: ApplicationPreview) -> None:
             problems.add(message, row.number, table.label(COMMITTEE), "unmatched_committee")
         if row.focus_area_name:
             _match_focus_area(preview, row, focus_areas)
-        key = (committee_key, match_key(row.title))
+        key = (committee_key, reader.match_key(row.title))
         if row.committee_name and row.title and seen.setdefault(key, row.number) != row.number:
             message = f"Samma nämnd och titel som rad {seen[key]}."
             problems.add(message, row.number, table.label(TITLE), "duplicate")
@@ -370,7 +363,7 @@ def _stored_assessment(application: Application | None) -> Assessment | None:
 
 
 def _match_focus_area(preview: ApplicationPreview, row: ApplicationRow, focus_areas: dict) -> None:
-    candidates = focus_areas.get(match_key(row.focus_area_name), [])
+    candidates = focus_areas.get(reader.match_key(row.focus_area_name), [])
     if len(candidates) > 1:
         # The same focus area in two programmes: the one in force the round's year.
         year = preview.target.year
@@ -427,7 +420,7 @@ def _write_applications(preview: ApplicationPreview, organisation: Organisation,
     for row in preview.rows:
         if row.number in refused:
             continue
-        committee = row.committee or committees[match_key(row.committee_name)]
+        committee = row.committee or committees[reader.match_key(row.committee_name)]
         application = row.application
         if application is None:
             application = Application(round=preview.round, committee=committee, title=row.title)
