@@ -121,40 +121,35 @@ def upload(request, pk: int, flow):
 @require_http_methods(["GET"])
 def preview(request, pk: int, flow):
     obj = flow.get_object(request, pk)
-    kept = flow.kept(request, obj)
-    if kept is None:
-        messages.info(request, "Välj en fil att importera.")
-        return redirect(_url(flow, "upload", obj))
-    try:
-        result = flow.preview(obj, kept)
-    except ImportFileError as error:
-        return _start_again(request, flow, obj, str(error))
-    form = ImportMappingForm(rows=flow.mapping_rows(result), choices=flow.mapping_choices(result))
-    return _render_preview(request, flow, obj, kept, result, form)
+    return _preview(request, flow, obj, missing="Välj en fil att importera.")
 
 
 @require_POST
 def confirm(request, pk: int, flow):
     obj = flow.get_object(request, pk)
-    kept = flow.kept(request, obj)
+    return _preview(request, flow, obj, missing="Filen finns inte kvar. Ladda upp den igen.")
+
+
+def _preview(request, flow, obj, *, missing: str):
+    """The preview of the kept file; on a POST, stored once the user has chosen for every
+    row that needs it, and shown again if the import found a problem."""
+    kept, confirming = flow.kept(request, obj), request.method == "POST"
     if kept is None:
-        messages.error(request, "Filen finns inte kvar. Ladda upp den igen.")
+        (messages.error if confirming else messages.info)(request, missing)
         return redirect(_url(flow, "upload", obj))
     try:
         result = flow.preview(obj, kept)
     except ImportFileError as error:
         return _start_again(request, flow, obj, str(error))
-    form = ImportMappingForm(
-        request.POST, rows=flow.mapping_rows(result), choices=flow.mapping_choices(result)
-    )
-    if not form.is_valid():
-        return _render_preview(request, flow, obj, kept, result, form)
-    result = flow.preview(obj, kept, mapping=form.mapping(), by=request.user, dry_run=False)
-    if result.problems:
-        return _render_preview(request, flow, obj, kept, result, form)
-    flow.discard(request, obj)
-    messages.success(request, f"Importen är sparad: {result.summary()}.")
-    return redirect(flow.done_url(obj))
+    rows, choices = flow.mapping_rows(result), flow.mapping_choices(result)
+    form = ImportMappingForm(request.POST if confirming else None, rows=rows, choices=choices)
+    if form.is_valid():
+        result = flow.preview(obj, kept, mapping=form.mapping(), by=request.user, dry_run=False)
+        if not result.problems:
+            flow.discard(request, obj)
+            messages.success(request, f"Importen är sparad: {result.summary()}.")
+            return redirect(flow.done_url(obj))
+    return _render_preview(request, flow, obj, kept, result, form)
 
 
 @require_POST
