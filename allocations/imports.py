@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.urls import reverse
 
 from allocations.models import (
     Amount,
@@ -366,30 +365,29 @@ def _match_rows(preview: AllocationPreview) -> None:
     for file_row in preview.table.rows:
         row, number = replace(file_row, cells=[]), file_row.number
         line, candidates = matcher.match(row.name)
-        problem = None
+        message = code = None
         if number in preview.mapping:
             choice = preview.mapping[number]
             row.new, row.line = choice is None, lines_by_pk.get(choice)
             if not row.new and row.line is None:
-                problem = (f"den valda budgetposten finns inte i {package}.", "invalid")
+                message, code = f"den valda budgetposten finns inte i {package}.", "invalid"
         elif line is not None:
             row.line = line
         elif len(candidates) > 1:
             names = ", ".join(candidate.name for candidate in candidates)
-            problem = (
-                f"”{row.name}” kan vara flera budgetposter: {names}. Välj vilken.",
-                "ambiguous",
-            )
+            message = f"”{row.name}” kan vara flera budgetposter: {names}. Välj vilken."
+            code = "ambiguous"
         elif preview.create_lines:
             row.new = True
         else:
-            problem = (f"”{row.name}” matchar ingen budgetpost i {package}.", "unmatched")
-        row.needs_mapping = problem is not None and problem[1] != "invalid"
+            message, code = f"”{row.name}” matchar ingen budgetpost i {package}.", "unmatched"
+        # The user chooses a line for a name that means none, or more than one.
+        row.needs_mapping = code in ("ambiguous", "unmatched")
         if row.line is not None and used.setdefault(row.line.pk, number) != number:
             first = used[row.line.pk]
-            problem = (f"samma budgetpost som rad {first}: {row.line.name}.", "duplicate")
-        if problem:
-            preview.problems.add(problem[0], number, name_column, problem[1])
+            message, code = f"samma budgetpost som rad {first}: {row.line.name}.", "duplicate"
+        if message:
+            preview.problems.add(message, number, name_column, code)
         preview.rows.append(row)
 
 
@@ -591,7 +589,7 @@ class AllocationImportFlow(ImportFlow):
     parse = staticmethod(parse_table)
     write = staticmethod(_write)
     lay_out = staticmethod(_lay_out)
-    namespace = "allocations"
+    model, done_url_name, namespace = Package, "allocations:package-detail", "allocations"
     permission = "allocations.change_amount"
     foreign_organisation = "Du kan bara importera till din egen organisations paket."
     concurrent_change = (
@@ -605,14 +603,6 @@ class AllocationImportFlow(ImportFlow):
         "beslutad budget."
     )
     saved_anyway = "Beloppen sparas ändå."
-    example_template = "imports/allocations_example.html"
-    table_template = "imports/allocations_table.html"
-
-    def queryset(self, user):
-        return Package.objects.for_user(user).select_related("organisation")
-
-    def done_url(self, package) -> str:
-        return reverse("allocations:package-detail", args=[package.pk])
 
     def upload_fields(self) -> dict:
         label = "Skapa år som saknas i paketet, med filens summarad som ram"

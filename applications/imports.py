@@ -16,7 +16,6 @@ import datetime
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -510,7 +509,7 @@ class ApplicationImportFlow(ImportFlow):
     preview_class = ApplicationPreview
     parse = staticmethod(parse_applications)
     write = staticmethod(_write)
-    namespace = "applications"
+    model, done_url_name, namespace = Round, "applications:round-detail", "applications"
     permission = "applications.change_round"
     foreign_organisation = "Du kan bara importera till din egen organisations omgångar."
     concurrent_change = (
@@ -523,14 +522,6 @@ class ApplicationImportFlow(ImportFlow):
         "belopp, och för bedömda ansökningar Föreslaget belopp och Motivering."
     )
     saved_anyway = "Ansökningarna sparas ändå."
-    example_template = "imports/applications_example.html"
-    table_template = "imports/applications_table.html"
-
-    def queryset(self, user):
-        return Round.objects.for_user(user).select_related("organisation")
-
-    def done_url(self, round_) -> str:
-        return reverse("applications:round-detail", args=[round_.pk])
 
 
 FLOW = ApplicationImportFlow()

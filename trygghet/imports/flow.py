@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from trygghet.imports.reader import ImportProblem, Problems, preview_unit, read_table
 
@@ -83,10 +84,13 @@ class ImportFlow:
     command and running an import are the same for all.
 
     Subclasses give `preview_class` (an ImportPreview built from the import's options),
-    `parse(rows, unit=)` (a table from read rows), `write(preview, by)` (the import, through
-    the services), `queryset(user)` (what a user may import into) and `done_url(obj)`.
+    `parse(rows, unit=)` (a table from read rows) and `write(preview, by)` (the import,
+    through the services); the pages show `imports/<namespace>_example.html` beside the
+    upload form and `imports/<namespace>_table.html` in the preview.
     """
 
+    model: type  # what is imported into: Package, Round (with for_user and organisation)
+    done_url_name: str  # its page, where the import ends
     namespace: str  # the URL namespace: allocations:import-upload …
     permission: str
     foreign_organisation: str  # why another organisation's official may not import
@@ -95,8 +99,18 @@ class ImportFlow:
     lead: str  # the upload page's introduction, followed by the target's name
     file_help: str
     saved_anyway: str  # said below the warnings
-    example_template: str
-    table_template: str
+
+    def example_template(self) -> str:
+        return f"imports/{self.namespace}_example.html"
+
+    def table_template(self) -> str:
+        return f"imports/{self.namespace}_table.html"
+
+    def queryset(self, user):
+        return self.model.objects.for_user(user).select_related("organisation")
+
+    def done_url(self, obj) -> str:
+        return reverse(self.done_url_name, args=[obj.pk])
 
     def upload_fields(self) -> dict:
         """Extra fields of the upload form, kept with the file as options of the import."""
