@@ -6,9 +6,6 @@ from allocations.models import AmountKind, PackageYear
 from trygghet.amounts import format_amount_with_unit, implausible_amount_message
 from trygghet.locks import ensure_editable
 
-# The import package still calls the lock by its old name (until it moves to trygghet/imports).
-ensure_year_editable = ensure_editable
-
 
 def frame_difference_message(*, total: int, frame: int, unit: str) -> str | None:
     """Say how a sum differs from the frame, or None when it matches exactly.

@@ -1,11 +1,13 @@
-from django.urls import include, path
+from django.urls import path
 
 from allocations import views
+from allocations.imports import FLOW as IMPORT_FLOW
+from trygghet.imports.views import urls as import_urls
 
 app_name = "allocations"
 
 urlpatterns = [
-    path("", include("allocations.imports.urls")),
+    *import_urls(IMPORT_FLOW, "<int:pk>/importera/"),
     path("<int:pk>/", views.package_detail, name="package-detail"),
     path("<int:pk>/ar-for-ar/", views.multi_year, name="multi-year"),
     path(

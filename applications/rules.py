@@ -5,10 +5,6 @@ from django.core.exceptions import ValidationError
 
 from applications.models import Round, RoundStatus
 from trygghet.amounts import format_amount_with_unit
-from trygghet.locks import ensure_editable
-
-# The import package still calls the lock by its old name (until it moves to trygghet/imports).
-ensure_round_editable = ensure_editable
 
 
 def ensure_round_open(round_: Round) -> None:

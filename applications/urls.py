@@ -1,11 +1,13 @@
-from django.urls import include, path
+from django.urls import path
 
 from applications import views
+from applications.imports import FLOW as IMPORT_FLOW
+from trygghet.imports.views import urls as import_urls
 
 app_name = "applications"
 
 urlpatterns = [
-    path("", include("applications.imports.urls")),
+    *import_urls(IMPORT_FLOW, "omgang/<int:pk>/importera/"),
     path("omgang/ny/", views.round_edit, name="round-create"),
     path("omgang/<int:pk>/", views.round_detail, name="round-detail"),
     path("omgang/<int:pk>/andra/", views.round_edit, name="round-edit"),

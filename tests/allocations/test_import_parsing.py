@@ -7,16 +7,15 @@ import pytest
 from django.conf import settings
 from openpyxl import Workbook
 
-from allocations.imports.parsing import (
-    ImportFileError,
-    ImportTarget,
+from allocations.imports import (
     build_preview,
     normalise_name,
     parse_table,
-    read_table,
 )
 from allocations.models import AmountKind, BudgetLine, BudgetLineLabel, Package, PackageYear
 from tests.conftest import make_organisation, make_package
+from trygghet.imports.flow import ImportTarget
+from trygghet.imports.reader import ImportFileError, read_table
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "import"
 MKR = 1_000_000
@@ -279,18 +278,16 @@ def nacka(demo):
 
 def preview_of(package, text: str, **options):
     table = parse_table(read_table(text.encode()), unit="mkr")
-    return build_preview(table=table, target=ImportTarget.for_package(package), **options)
+    return build_preview(table=table, target=ImportTarget.of(package), **options)
 
 
 def test_the_nacka_tables_match_every_demo_line_by_name_or_earlier_label(nacka):
     for name in ("nacka_2024.csv", "nacka_2022.csv"):
         table = parse(fixture(name))
-        preview = build_preview(table=table, target=ImportTarget.for_package(nacka))
+        preview = build_preview(table=table, target=ImportTarget.of(nacka))
         assert preview.problems == []
         assert all(row.line is not None for row in preview.rows)
-    preview = build_preview(
-        table=parse(fixture("nacka_2022.csv")), target=ImportTarget.for_package(nacka)
-    )
+    preview = build_preview(table=parse(fixture("nacka_2022.csv")), target=ImportTarget.of(nacka))
     assert [row.line.name for row in preview.rows[:4]] == [
         "Trygghetsvärdar",
         "Ambulerande trygghetsvärdar",
@@ -363,9 +360,7 @@ def test_a_year_the_package_lacks_is_an_error_unless_a_frame_is_given_or_created
 
 
 def test_a_decided_year_refuses_changes_but_accepts_the_same_numbers(nacka):
-    same = build_preview(
-        table=parse(fixture("nacka_2022.csv")), target=ImportTarget.for_package(nacka)
-    )
+    same = build_preview(table=parse(fixture("nacka_2022.csv")), target=ImportTarget.of(nacka))
     assert same.problems == []
     assert (
         "Kolumnen ”2022” gäller det beslutade året 2022; beloppen är desamma som de sparade "
@@ -406,9 +401,7 @@ def test_the_preview_shows_stored_amounts_where_the_file_is_empty(organisation):
 
 
 def test_a_column_over_its_frame_is_a_warning_not_a_problem(nacka):
-    preview = build_preview(
-        table=parse(fixture("over_ramen.csv")), target=ImportTarget.for_package(nacka)
-    )
+    preview = build_preview(table=parse(fixture("over_ramen.csv")), target=ImportTarget.of(nacka))
     assert preview.problems == []
     assert preview.warnings == [
         "Kolumnen ”Förslag 2024”: Summan 5,2\u00a0mkr överskrider ramen 5,0\u00a0mkr med "

@@ -8,14 +8,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
-from allocations.imports.parsing import (
-    ImportTarget,
+from allocations.imports import (
+    allocation_import_apply,
     build_preview,
     parse_table,
     preview_file,
-    read_table,
 )
-from allocations.imports.services import ImportFailed, allocation_import_apply
 from allocations.models import (
     Amount,
     AmountKind,
@@ -27,6 +25,8 @@ from allocations.models import (
 )
 from tests.conftest import make_organisation, make_package, make_user
 from trygghet import roles
+from trygghet.imports.flow import ImportFailed, ImportTarget
+from trygghet.imports.reader import read_table
 from trygghet.models import Organisation
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "import"
@@ -45,9 +45,9 @@ def new_target(name="Nacka kommun") -> ImportTarget:
     package = Package.objects.filter(organisation=organisation, name="Trygghetspaketet").first()
     return ImportTarget(
         organisation_name=name,
-        package_name="Trygghetspaketet",
+        name="Trygghetspaketet",
         organisation=organisation,
-        package=package,
+        instance=package,
     )
 
 
@@ -136,7 +136,7 @@ def test_importing_both_nacka_tables_gives_the_documents_numbers(db, extension):
 def test_importing_the_documents_again_changes_nothing(demo):
     before = counts()
     package = Package.objects.select_related("organisation").get(name="Trygghetspaketet")
-    result = import_fixture("nacka_2024.csv", target=ImportTarget.for_package(package))
+    result = import_fixture("nacka_2024.csv", target=ImportTarget.of(package))
     assert result.summary() == "0 nya belopp, 0 ändrade belopp och 18 oförändrade belopp"
     assert counts() == before
 
@@ -146,7 +146,7 @@ def test_an_import_updates_amounts_and_leaves_empty_cells_alone(organisation):
     preview = preview_file(
         content="Post;Förslag 2024;Utfall 2024\nPost 1;1,5;\nPost 2;1,0;\n".encode(),
         unit="mkr",
-        target=ImportTarget.for_package(package),
+        target=ImportTarget.of(package),
     )
     result = allocation_import_apply(preview=preview, by=None)
     assert (result.created, result.changed, result.unchanged) == (0, 1, 1)
@@ -159,7 +159,7 @@ def test_a_new_line_starts_the_first_year_it_has_a_value_after_the_existing_line
     preview = preview_file(
         content="Post;Budget 2023;Förslag 2024\nNattvandring;;0,5\n".encode(),
         unit="mkr",
-        target=ImportTarget.for_package(package),
+        target=ImportTarget.of(package),
         mapping={2: None},
     )
     result = allocation_import_apply(preview=preview, by=None)
@@ -178,7 +178,7 @@ def test_a_frame_given_for_a_new_year_is_used(organisation):
     preview = preview_file(
         content="Post;Förslag 2025\nPost 1;0,9\n".encode(),
         unit="mkr",
-        target=ImportTarget.for_package(package),
+        target=ImportTarget.of(package),
         frames={2025: 1 * MKR},
     )
     allocation_import_apply(preview=preview, by=None)
@@ -192,7 +192,7 @@ def test_a_preview_with_problems_stores_nothing(organisation):
     preview = preview_file(
         content=(FIXTURES / "fel_belopp.csv").read_bytes(),
         unit="mkr",
-        target=ImportTarget.for_package(package),
+        target=ImportTarget.of(package),
         create_years=True,
         create_lines=True,
     )
@@ -206,6 +206,14 @@ def test_a_failure_half_way_stores_nothing(db, monkeypatch):
     """Organisation, package, years, lines and the first amounts are written before the
     seventh amount fails validation: all of it is rolled back."""
     before = counts()
+    preview = preview_file(
+        content=(FIXTURES / "nacka_2024.csv").read_bytes(),
+        unit="mkr",
+        target=new_target(),
+        create_years=True,
+        create_lines=True,
+    )
+    assert preview.problems == [] and counts() == before  # the preview wrote and rolled back
     calls = []
     full_clean = Amount.full_clean
 
@@ -217,7 +225,7 @@ def test_a_failure_half_way_stores_nothing(db, monkeypatch):
 
     monkeypatch.setattr(Amount, "full_clean", failing_full_clean)
     with pytest.raises(ImportFailed) as failure:
-        import_fixture("nacka_2024.csv")
+        allocation_import_apply(preview=preview, by=None)
     assert [str(problem) for problem in failure.value.problems] == [
         "Beloppet kan inte vara negativt."
     ]
@@ -229,7 +237,7 @@ def test_a_year_decided_after_the_preview_is_refused_when_saving(organisation):
     preview = preview_file(
         content="Post;Förslag 2024\nPost 1;0,5\n".encode(),
         unit="mkr",
-        target=ImportTarget.for_package(package),
+        target=ImportTarget.of(package),
     )
     assert preview.problems == []
     PackageYear.objects.filter(package=package).update(status=YearStatus.DECIDED)
@@ -244,7 +252,7 @@ def test_a_year_decided_after_the_preview_is_refused_when_saving(organisation):
 def test_only_officials_of_the_packages_organisation_may_import(organisation):
     package = make_package(organisation, lines=1, years=(2024,))
     table = parse_table(read_table("Post;Förslag 2024\nPost 1;0,5\n".encode()), unit="mkr")
-    preview = build_preview(table=table, target=ImportTarget.for_package(package))
+    preview = build_preview(table=table, target=ImportTarget.of(package))
     member = make_user(organisation, role=roles.MEMBER)
     stranger = make_user(make_organisation(), role=roles.OFFICIAL)
     for user in (member, stranger):
@@ -257,9 +265,9 @@ def test_only_officials_of_the_packages_organisation_may_import(organisation):
 def test_a_changed_proposal_makes_a_year_marked_forslag_a_draft_again(demo):
     """As when the proposal is edited by hand: the year must be marked förslag again."""
     package = Package.objects.select_related("organisation").get(name="Trygghetspaketet")
-    import_fixture("nacka_2024.csv", target=ImportTarget.for_package(package))
+    import_fixture("nacka_2024.csv", target=ImportTarget.of(package))
     assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.PROPOSAL
 
-    import_fixture("over_ramen.csv", target=ImportTarget.for_package(package))
+    import_fixture("over_ramen.csv", target=ImportTarget.of(package))
     assert PackageYear.objects.get(package=package, year=2024).status == YearStatus.DRAFT
     assert total(package, 2024, AmountKind.PROPOSAL) == 5_200_000

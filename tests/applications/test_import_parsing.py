@@ -8,9 +8,7 @@ import pytest
 from django.conf import settings
 from openpyxl import Workbook
 
-from allocations.imports.parsing import read_table
-from applications.imports.parsing import (
-    RoundTarget,
+from applications.imports import (
     build_preview,
     committee_kind,
     parse_applications,
@@ -18,6 +16,8 @@ from applications.imports.parsing import (
 )
 from applications.models import Application, ApplicationStatus, Assessment, Round, RoundStatus
 from tests.conftest import make_committee, make_organisation
+from trygghet.imports.flow import ImportTarget
+from trygghet.imports.reader import read_table
 from trygghet.models import CommitteeKind, FocusArea, Programme
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "import"
@@ -80,7 +80,7 @@ def parse(content: bytes | str, unit: str = "mkr"):
 def preview(round_: Round, content: bytes | str, *, unit: str = "mkr", **options):
     if isinstance(content, str):
         content = content.encode()
-    return preview_file(content=content, unit=unit, target=RoundTarget.for_round(round_), **options)
+    return preview_file(content=content, unit=unit, target=ImportTarget.of(round_), **options)
 
 
 def messages(problems) -> list[str]:
@@ -375,9 +375,9 @@ def test_proposals_over_the_frame_are_warned_about(stockholm):
     ]
 
 
-def test_a_new_round_needs_a_frame():
+def test_a_new_round_needs_a_frame(db):
     table = parse(fixture("ansokningar_exempel.csv"))
-    target = RoundTarget(organisation_name="Solna stad", round_name="Omgång 2025", year=2025)
+    target = ImportTarget(organisation_name="Solna stad", name="Omgång 2025", year=2025)
     assert messages(build_preview(table=table, target=target, create=True).problems)[0] == (
         "Omgången ”Omgång 2025” finns inte och har ingen ram."
     )
@@ -400,10 +400,17 @@ def test_a_new_round_needs_a_frame():
     ]
 
 
-def test_the_preview_reads_in_a_fixed_number_of_queries(stockholm, django_assert_num_queries):
-    """Prevents one query per row for its committee, focus area or stored application."""
-    rows = "".join(f"Trafiknämnden;Ansökan {n};Torget;Stadsutveckling;1;1;\n" for n in range(50))
-    # committees, focus areas, applications, and whether a finalised document locks the round
-    with django_assert_num_queries(4):
+@pytest.mark.parametrize("count", [5, 25])
+def test_the_preview_runs_in_a_fixed_number_of_queries(stockholm, django_assert_num_queries, count):
+    """Prevents one query per row for its committee, focus area or stored application, or
+    per application and assessment the preview writes (and rolls back)."""
+    rows = "".join(f"Trafiknämnden;Ansökan {n};Torget;Stadsutveckling;1;1;\n" for n in range(count))
+    # savepoint; the round locked, whether a finalised document locks it; committees,
+    # focus areas, applications; applications, assessments and the history of each
+    # written in bulk; the round's summary; rollback to the savepoint and its release
+    with django_assert_num_queries(13):
         result = preview(stockholm, HEADER + rows)
     assert result.problems == []
+    assert len(result.created) == result.assessments == count
+    assert result.summary_sentences[0] == f"{count} ansökningar om totalt {count},0{NBSP}mnkr."
+    assert not Application.objects.exists()

@@ -81,7 +81,7 @@ def test_official_goes_over_the_frame_restores_it_by_xlsx_and_the_member_reads_h
     upload = page.get_by_label("Fil att importera")
     upload.set_input_files(str(IMPORTS / "inte_en_tabell.pdf"))
     page.get_by_role("button", name="Granska").click()
-    expect(page.get_by_role("alert")).to_contain_text("Filen kunde inte läsas in.")
+    expect(page.get_by_role("alert")).to_contain_text("Fil att importera: Filen är en PDF")
     expect(upload).to_have_attribute("aria-invalid", "true")
     expect(upload).to_have_attribute("aria-describedby", re.compile(r"\bid_file_error\b"))
     expect(page.locator("#id_file_error")).not_to_be_empty()
