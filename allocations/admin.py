@@ -5,15 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from allocations.models import (
-    Amount,
-    AmountKind,
-    BudgetLine,
-    BudgetLineLabel,
-    Package,
-    PackageYear,
-    YearDecision,
-)
+from allocations import models
 from trygghet.admin import RecordOnlyAdmin
 from trygghet.locks import lock_of, state_word, with_lock
 
@@ -22,13 +14,18 @@ LOCKED_MESSAGE = "{year} är {reason}: förslag och budget kan inte ändras."
 
 def locked_years(package_id: int) -> dict[int, str]:
     """The locked years of a package and why (one query): trygghet.locks for every year."""
-    rows = with_lock(PackageYear.objects.filter(package_id=package_id)).filter(lock__isnull=False)
-    return {year: state_word(PackageYear, lock) for year, lock in rows.values_list("year", "lock")}
+    rows = with_lock(models.PackageYear.objects.filter(package_id=package_id)).filter(
+        lock__isnull=False
+    )
+    return {
+        year: state_word(models.PackageYear, lock)
+        for year, lock in rows.values_list("year", "lock")
+    }
 
 
 def amount_is_locked(*, package_id: int, year: int, kind: str, locked=None) -> bool:
     """A proposal or budget of a locked year; outcomes are reported after the decision."""
-    if kind == AmountKind.OUTCOME:
+    if kind == models.AmountKind.OUTCOME:
         return False
     return year in (locked_years(package_id) if locked is None else locked)
 
@@ -58,11 +55,11 @@ class DecidedYearsFormSet(BaseInlineFormSet):
     def _package_id(self):
         instance = self.instance
         return getattr(instance, "package_id", None) or (
-            instance.pk if isinstance(instance, Package) else None
+            instance.pk if isinstance(instance, models.Package) else None
         )
 
     def _is_locked(self, row, locked) -> bool:
-        if self.model is PackageYear:
+        if self.model is models.PackageYear:
             return row.year in locked and bool(getattr(row, "pk", None))
         return amount_is_locked(
             package_id=self._package_id(), year=row.year, kind=row.kind, locked=locked
@@ -70,20 +67,20 @@ class DecidedYearsFormSet(BaseInlineFormSet):
 
 
 class PackageYearInline(admin.TabularInline):
-    model = PackageYear
+    model = models.PackageYear
     formset = DecidedYearsFormSet
     extra = 0
     fields = ["year", "frame", "deciding_body", "status"]
 
 
 class BudgetLineInline(admin.TabularInline):
-    model = BudgetLine
+    model = models.BudgetLine
     extra = 0
     fields = ["order", "name", "recipient", "focus_area", "active_from", "active_to"]
     show_change_link = True
 
 
-@admin.register(Package)
+@admin.register(models.Package)
 class PackageAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation"]
     list_filter = ["organisation"]
@@ -92,7 +89,7 @@ class PackageAdmin(admin.ModelAdmin):
     inlines = [PackageYearInline, BudgetLineInline]
 
 
-@admin.register(PackageYear)
+@admin.register(models.PackageYear)
 class PackageYearAdmin(admin.ModelAdmin):
     """A locked year (decided or finalised) is read-only here as everywhere else."""
 
@@ -120,7 +117,7 @@ class PackageYearAdmin(admin.ModelAdmin):
         return ["status"] if obj is not None else []
 
 
-@admin.register(YearDecision)
+@admin.register(models.YearDecision)
 class YearDecisionAdmin(RecordOnlyAdmin):
     """Recorded decisions can be read here; they are written and reopened only in the app,
     where the rules and the reason are enforced."""
@@ -131,18 +128,18 @@ class YearDecisionAdmin(RecordOnlyAdmin):
 
 
 class BudgetLineLabelInline(admin.TabularInline):
-    model = BudgetLineLabel
+    model = models.BudgetLineLabel
     extra = 0
 
 
 class AmountInline(admin.TabularInline):
-    model = Amount
+    model = models.Amount
     formset = DecidedYearsFormSet
     extra = 0
     fields = ["year", "kind", "amount"]
 
 
-@admin.register(BudgetLine)
+@admin.register(models.BudgetLine)
 class BudgetLineAdmin(admin.ModelAdmin):
     list_display = ["name", "package", "order", "recipient", "years_active"]
 
@@ -160,7 +157,7 @@ class AmountAdminForm(forms.ModelForm):
     """Refuses to add a proposal or budget to a decided year."""
 
     class Meta:
-        model = Amount
+        model = models.Amount
         fields = ["line", "year", "kind", "amount"]
 
     def clean(self):
@@ -173,7 +170,7 @@ class AmountAdminForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(Amount)
+@admin.register(models.Amount)
 class AmountAdmin(admin.ModelAdmin):
     """A proposal or budget of a decided year is read-only here as everywhere else."""
 

@@ -1,16 +1,6 @@
 from django.contrib import admin
 
-from applications.models import (
-    Application,
-    Assessment,
-    Attachment,
-    CostItem,
-    Criterion,
-    CriterionAssessment,
-    Evidence,
-    Round,
-    RoundDecision,
-)
+from applications import models
 from trygghet.admin import RecordOnlyAdmin
 from trygghet.locks import lock_of
 
@@ -33,12 +23,12 @@ class ReadOnlyWhenLockedMixin:
 
 
 class CriterionInline(admin.TabularInline):
-    model = Criterion
+    model = models.Criterion
     extra = 0
     fields = ["order", "text"]
 
 
-@admin.register(Round)
+@admin.register(models.Round)
 class RoundAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "year_shown", "frame", "status", "closes_on"]
     list_filter = ["organisation", "status", "year"]
@@ -55,7 +45,7 @@ class RoundAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
         return ["status"] if obj is not None else []
 
 
-@admin.register(RoundDecision)
+@admin.register(models.RoundDecision)
 class RoundDecisionAdmin(RecordOnlyAdmin):
     """Recorded decisions can be read here; they are written and reopened only in the app."""
 
@@ -65,23 +55,23 @@ class RoundDecisionAdmin(RecordOnlyAdmin):
 
 
 class EvidenceInline(admin.TabularInline):
-    model = Evidence
+    model = models.Evidence
     extra = 0
 
 
 class CostItemInline(admin.TabularInline):
-    model = CostItem
+    model = models.CostItem
     extra = 0
 
 
 class AttachmentInline(admin.TabularInline):
-    model = Attachment
+    model = models.Attachment
     extra = 0
     fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
 
 
-@admin.register(Application)
+@admin.register(models.Application)
 class ApplicationAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
     list_display = ["title", "committee", "round", "applied_amount", "status"]
     list_filter = ["round__organisation", "round", "status", "committee__kind", "focus_area"]
@@ -96,11 +86,11 @@ class ApplicationAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
 
 
 class CriterionAssessmentInline(admin.TabularInline):
-    model = CriterionAssessment
+    model = models.CriterionAssessment
     extra = 0
 
 
-@admin.register(Assessment)
+@admin.register(models.Assessment)
 class AssessmentAdmin(ReadOnlyWhenLockedMixin, admin.ModelAdmin):
     list_display = ["application", "proposed_amount", "assessor", "assessed_at"]
     list_filter = ["application__round"]

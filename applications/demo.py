@@ -20,18 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import (
-    DEFAULT_CRITERIA,
-    Application,
-    ApplicationStatus,
-    Assessment,
-    Attachment,
-    CostItem,
-    Criterion,
-    CriterionAssessment,
-    Evidence,
-    Round,
-)
+from applications import models
 from applications.rules import ensure_assessment_valid
 from trygghet.amounts import parse_amount
 from trygghet.models import FocusArea, Organisation, User
@@ -50,19 +39,19 @@ def _upsert(model, lookup: dict, values: dict):
 
 
 @transaction.atomic
-def demo_rounds_load(*, path: Path = DEMO_ROUNDS_FILE) -> list[Round]:
+def demo_rounds_load(*, path: Path = DEMO_ROUNDS_FILE) -> list[models.Round]:
     """Create or restore every demo round with its applications and assessments."""
     with path.open("rb") as file:
         data = tomllib.load(file)
     return [_load_round(round_data) for round_data in data["rounds"]]
 
 
-def _load_round(data: dict) -> Round:
+def _load_round(data: dict) -> models.Round:
     organisation = Organisation.objects.get(name=data["organisation"])
     unit = organisation.amount_unit
     committees = {committee.name: committee for committee in organisation.committees.all()}
     round_ = _upsert(
-        Round,
+        models.Round,
         {"organisation": organisation, "name": data["name"]},
         {
             "year": data["year"],
@@ -76,13 +65,13 @@ def _load_round(data: dict) -> Round:
         },
     )
     criteria = [
-        _upsert(Criterion, {"round": round_, "text": text}, {"order": order})
-        for order, text in enumerate(data.get("criteria", DEFAULT_CRITERIA), start=1)
+        _upsert(models.Criterion, {"round": round_, "text": text}, {"order": order})
+        for order, text in enumerate(data.get("criteria", models.DEFAULT_CRITERIA), start=1)
     ]
     round_.criteria.exclude(pk__in=[criterion.pk for criterion in criteria]).delete()
 
     # The file has no attachments: every one in a demo round was uploaded since.
-    _delete_attachments(Attachment.objects.filter(application__round=round_))
+    _delete_attachments(models.Attachment.objects.filter(application__round=round_))
     rows = data.get("applications", [])
     focus_areas = {
         area.name: area
@@ -94,7 +83,7 @@ def _load_round(data: dict) -> Round:
     round_.applications.exclude(pk__in=[application.pk for application in applications]).delete()
 
     _replace_rows(
-        Evidence,
+        models.Evidence,
         "application",
         ("kind", "date", "description"),
         {
@@ -105,7 +94,7 @@ def _load_round(data: dict) -> Round:
         },
     )
     _replace_rows(
-        CostItem,
+        models.CostItem,
         "application",
         ("description", "amount"),
         {
@@ -116,7 +105,7 @@ def _load_round(data: dict) -> Round:
     assessor = User.objects.get(username=data["assessor"]) if "assessor" in data else None
     verdicts = _save_assessments(applications, rows, unit, assessor)
     _replace_rows(
-        CriterionAssessment,
+        models.CriterionAssessment,
         "assessment",
         ("criterion_id", "verdict", "comment"),
         {
@@ -131,8 +120,8 @@ def _load_round(data: dict) -> Round:
 
 
 def _save_applications(
-    round_: Round, rows: list[dict], unit: str, committees: dict, focus_areas: dict
-) -> list[Application]:
+    round_: models.Round, rows: list[dict], unit: str, committees: dict, focus_areas: dict
+) -> list[models.Application]:
     """The file's applications in its order, found by committee and title and brought back
     to the file's values; submitted, as the round's proposal has assessed them."""
     existing = {
@@ -142,7 +131,7 @@ def _save_applications(
     applications = []
     for row in rows:
         committee = committees[row["committee"]]
-        application = existing.get((committee.pk, row["title"])) or Application(
+        application = existing.get((committee.pk, row["title"])) or models.Application(
             round=round_, title=row["title"]
         )
         application.committee = committee
@@ -161,25 +150,25 @@ def _save_applications(
             "contact_phone": contact.get("phone", ""),
             "consulted": row.get("consulted"),
             "consulted_committee": committees.get(row.get("consulted_committee")),
-            "status": ApplicationStatus.SUBMITTED,
+            "status": models.ApplicationStatus.SUBMITTED,
             "return_message": "",
             "submitted_at": _aware(row["submitted_at"]),
         }.items():
             setattr(application, name, value)
         _validate(application)
         applications.append(application)
-    _bulk_save(Application, applications, fields=_UPDATED_APPLICATION_FIELDS)
+    _bulk_save(models.Application, applications, fields=_UPDATED_APPLICATION_FIELDS)
     return applications
 
 
 _UPDATED_APPLICATION_FIELDS = [
     field.name
-    for field in Application._meta.concrete_fields
+    for field in models.Application._meta.concrete_fields
     if field.name not in {"id", "round", "committee", "title", "created_at"}
 ]
 
 
-def _cost_items(application: Application, row: dict, unit: str) -> list[tuple[str, int]]:
+def _cost_items(application: models.Application, row: dict, unit: str) -> list[tuple[str, int]]:
     costs = [
         (item["item"], parse_amount(item["amount"], default_unit=unit)) for item in row["costs"]
     ]
@@ -189,20 +178,20 @@ def _cost_items(application: Application, row: dict, unit: str) -> list[tuple[st
 
 
 def _save_assessments(
-    applications: list[Application], rows: list[dict], unit: str, assessor: User | None
-) -> dict[Assessment, list[str]]:
+    applications: list[models.Application], rows: list[dict], unit: str, assessor: User | None
+) -> dict[models.Assessment, list[str]]:
     """Each application's assessment as the file has it; returns the verdicts to store,
     one per criterion in the criteria's order."""
     existing = {
         assessment.application_id: assessment
-        for assessment in Assessment.objects.filter(application__in=applications)
+        for assessment in models.Assessment.objects.filter(application__in=applications)
     }
     unassessed = [
         application.pk
         for application, row in zip(applications, rows, strict=True)
         if "assessment" not in row
     ]
-    Assessment.objects.filter(application__in=unassessed).delete()
+    models.Assessment.objects.filter(application__in=unassessed).delete()
     assessed = []
     for application, row in zip(applications, rows, strict=True):
         if "assessment" not in row:
@@ -213,7 +202,7 @@ def _save_assessments(
         ensure_assessment_valid(
             applied=application.applied_amount, proposed=proposed, motivation=motivation, unit=unit
         )
-        assessment = existing.get(application.pk) or Assessment(application=application)
+        assessment = existing.get(application.pk) or models.Assessment(application=application)
         assessment.proposed_amount = proposed
         assessment.motivation = motivation
         assessment.assessor = assessor
@@ -221,7 +210,7 @@ def _save_assessments(
         _validate(assessment)
         assessed.append((assessment, data["verdicts"]))
     _bulk_save(
-        Assessment,
+        models.Assessment,
         [assessment for assessment, _ in assessed],
         fields=["proposed_amount", "motivation", "assessor", "assessed_at"],
     )

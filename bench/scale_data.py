@@ -14,15 +14,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from allocations.models import (
-    Amount,
-    AmountKind,
-    BudgetLine,
-    BudgetLineLabel,
-    Package,
-    PackageYear,
-    YearStatus,
-)
+from allocations import models as allocation_models
 from applications.models import (
     DEFAULT_CRITERIA,
     Application,
@@ -67,7 +59,7 @@ TEXT = (
 
 @dataclass
 class BigData:
-    package: Package
+    package: allocation_models.Package
     round_: Round
     applicant_committee: Committee
 
@@ -106,23 +98,26 @@ def build_scale_data() -> BigData:
     for committee in committees:
         committees_of.setdefault(committee.organisation_id, []).append(committee)
 
-    packages = Package.objects.bulk_create(
-        Package(organisation=organisation, name="Skalpaketet") for organisation in organisations
+    packages = allocation_models.Package.objects.bulk_create(
+        allocation_models.Package(organisation=organisation, name="Skalpaketet")
+        for organisation in organisations
     )
     frame = LINES * 1_000_000
-    PackageYear.objects.bulk_create(
-        PackageYear(
+    allocation_models.PackageYear.objects.bulk_create(
+        allocation_models.PackageYear(
             package=package,
             year=year,
             frame=frame,
             deciding_body=committees_of[package.organisation_id][0],
-            status=YearStatus.PROPOSAL if year == YEARS[-1] else YearStatus.DECIDED,
+            status=allocation_models.YearStatus.PROPOSAL
+            if year == YEARS[-1]
+            else allocation_models.YearStatus.DECIDED,
         )
         for package in packages
         for year in YEARS
     )
-    lines = BudgetLine.objects.bulk_create(
-        BudgetLine(
+    lines = allocation_models.BudgetLine.objects.bulk_create(
+        allocation_models.BudgetLine(
             package=package,
             name=f"Insats {number}",
             recipient=committees_of[package.organisation_id][
@@ -135,8 +130,8 @@ def build_scale_data() -> BigData:
         for number in range(1, LINES + 1)
     )
     # Two lines of each package were renamed half-way, as Nacka's were.
-    BudgetLineLabel.objects.bulk_create(
-        BudgetLineLabel(line=line, from_year=from_year, label=label)
+    allocation_models.BudgetLineLabel.objects.bulk_create(
+        allocation_models.BudgetLineLabel(line=line, from_year=from_year, label=label)
         for line in lines
         if line.order <= 2
         for from_year, label in ((YEARS[0], f"{line.name} (tidigare namn)"), (2021, line.name))
@@ -147,16 +142,33 @@ def build_scale_data() -> BigData:
         shift = (line.order % 2 * 2 - 1) * 100_000 * (line.pk % 3)
         for year in YEARS:
             proposal = 1_000_000 + shift
-            amounts.append(Amount(line=line, year=year, kind=AmountKind.PROPOSAL, amount=proposal))
+            amounts.append(
+                allocation_models.Amount(
+                    line=line,
+                    year=year,
+                    kind=allocation_models.AmountKind.PROPOSAL,
+                    amount=proposal,
+                )
+            )
             if year != YEARS[-1]:
                 amounts.append(
-                    Amount(line=line, year=year, kind=AmountKind.BUDGET, amount=proposal)
+                    allocation_models.Amount(
+                        line=line,
+                        year=year,
+                        kind=allocation_models.AmountKind.BUDGET,
+                        amount=proposal,
+                    )
                 )
                 outcome = proposal * (40 + (line.pk * 7 + year) % 70) // 100
                 amounts.append(
-                    Amount(line=line, year=year, kind=AmountKind.OUTCOME, amount=outcome)
+                    allocation_models.Amount(
+                        line=line,
+                        year=year,
+                        kind=allocation_models.AmountKind.OUTCOME,
+                        amount=outcome,
+                    )
                 )
-    Amount.objects.bulk_create(amounts, batch_size=5000)
+    allocation_models.Amount.objects.bulk_create(amounts, batch_size=5000)
 
     official_group = Group.objects.get(name=roles.OFFICIAL)
     users = User.objects.bulk_create(
@@ -304,9 +316,9 @@ def build() -> BigData:
         cursor.execute("ANALYZE")  # as autovacuum would have by the time anyone looks
     counts = {
         "organisationer": Organisation.objects.count(),
-        "år": PackageYear.objects.count(),
-        "budgetposter": BudgetLine.objects.count(),
-        "belopp": Amount.objects.count(),
+        "år": allocation_models.PackageYear.objects.count(),
+        "budgetposter": allocation_models.BudgetLine.objects.count(),
+        "belopp": allocation_models.Amount.objects.count(),
         "ansökningar": Application.objects.count(),
         "bedömningar": Assessment.objects.count(),
     }
