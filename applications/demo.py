@@ -24,18 +24,9 @@ from applications import models
 from applications.rules import ensure_assessment_valid
 from trygghet.amounts import parse_amount
 from trygghet.models import FocusArea, Organisation, User
+from trygghet.services import upsert
 
 DEMO_ROUNDS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_rounds.toml"
-
-
-def _upsert(model, lookup: dict, values: dict):
-    """Find `model` by `lookup`, set `values`, validate and save (as in trygghet.demo)."""
-    instance = model.objects.filter(**lookup).first() or model(**lookup)
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -50,7 +41,7 @@ def _load_round(data: dict) -> models.Round:
     organisation = Organisation.objects.get(name=data["organisation"])
     unit = organisation.amount_unit
     committees = {committee.name: committee for committee in organisation.committees.all()}
-    round_ = _upsert(
+    round_ = upsert(
         models.Round,
         {"organisation": organisation, "name": data["name"]},
         {
@@ -65,7 +56,7 @@ def _load_round(data: dict) -> models.Round:
         },
     )
     criteria = [
-        _upsert(models.Criterion, {"round": round_, "text": text}, {"order": order})
+        upsert(models.Criterion, {"round": round_, "text": text}, {"order": order})
         for order, text in enumerate(data.get("criteria", models.DEFAULT_CRITERIA), start=1)
     ]
     round_.criteria.exclude(pk__in=[criterion.pk for criterion in criteria]).delete()

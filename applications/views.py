@@ -35,7 +35,7 @@ from trygghet.amounts import format_amount
 from trygghet.concurrency import ConcurrentChange, rebase_form
 from trygghet.decision_views import decide_page, reopen_page
 from trygghet.exports import FORMATS, export_response
-from trygghet.forms import add_service_errors
+from trygghet.forms import add_service_errors, run_action
 from trygghet.locks import lock_notice, lock_reason
 from trygghet.roles import is_applicant
 from trygghet.tables import counted_pages
@@ -457,21 +457,16 @@ def application_history(request, pk: int):
 @require_POST
 def application_submit(request, pk: int):
     application = _application(request, pk, EDIT)
-    try:
-        services.application_submit(
-            application=application,
-            expected_version=_posted_version(request),
-            by=request.user,
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+    run_action(
+        request,
+        lambda: services.application_submit(
+            application=application, expected_version=_posted_version(request), by=request.user
+        ),
+        lambda _: (
             f"Ansökan ”{application.title}” är inskickad till {application.round.organisation}. "
-            "Du kan läsa den men inte ändra den.",
-        )
+            "Du kan läsa den men inte ändra den."
+        ),
+    )
     return redirect("applications:application-detail", pk=pk)
 
 
@@ -565,15 +560,13 @@ def attachment_upload(request, pk: int):
     application = _application(request, pk, "applications.add_attachment")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            attachment = services.attachment_add(
+        run_action(
+            request,
+            lambda: services.attachment_add(
                 application=application, upload=form.cleaned_data["file"], by=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"Bilagan ”{attachment.original_name}” är uppladdad.")
+            ),
+            lambda attachment: f"Bilagan ”{attachment.original_name}” är uppladdad.",
+        )
     else:
         messages.error(request, "Välj en fil att ladda upp.")
     return redirect("applications:application-detail", pk=pk)

@@ -16,6 +16,7 @@ from documents.pdf import render_pdf
 from documents.rendering import render_html
 from trygghet.access import get_for_user
 from trygghet.concurrency import ConcurrentChange, rebase_form
+from trygghet.forms import run_action
 
 logger = logging.getLogger(__name__)
 
@@ -119,17 +120,14 @@ def document_draft_pdf(request, pk: int):
 @require_POST
 def document_finalise(request, pk: int):
     document = get_for_user(request, DOCUMENTS, EDIT, pk=pk)
-    try:
-        version = services.document_finalise(document=document, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            f"Version {version.number} är fastställd och sparad. {document.subject_name} kan inte "
-            "längre ändras.",
-        )
+    run_action(
+        request,
+        lambda: services.document_finalise(document=document, by=request.user),
+        lambda version: (
+            f"Version {version.number} är fastställd och sparad. {document.subject_name} kan "
+            "inte längre ändras."
+        ),
+    )
     return redirect("documents:document-detail", pk=pk)
 
 

@@ -17,6 +17,7 @@ from allocations.models import Amount, AmountKind, BudgetLine, BudgetLineLabel, 
 from applications.demo import demo_rounds_load
 from trygghet.amounts import parse_amount
 from trygghet.models import Committee, FocusArea, Organisation, Programme, User
+from trygghet.services import upsert
 
 DEMO_PASSWORD = "demo-trygghet"
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
@@ -42,16 +43,6 @@ class DemoSummary:
     rounds: list[str] = field(default_factory=list)
 
 
-def _upsert(model, lookup: dict, values: dict):
-    """Find `model` by `lookup`, set `values`, validate and save."""
-    instance = model.objects.filter(**lookup).first() or model(**lookup)
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 @transaction.atomic
 def demo_load(*, path: Path = DEMO_FILE) -> DemoSummary:
     """Create or restore every demo organisation, package, user and round; one transaction."""
@@ -70,7 +61,7 @@ def demo_load(*, path: Path = DEMO_FILE) -> DemoSummary:
 
 
 def _load_organisation(data: dict) -> Organisation:
-    organisation = _upsert(
+    organisation = upsert(
         Organisation,
         {"name": data["name"]},
         {
@@ -83,7 +74,7 @@ def _load_organisation(data: dict) -> Organisation:
         },
     )
     committees = {
-        committee_data["name"]: _upsert(
+        committee_data["name"]: upsert(
             Committee,
             {"organisation": organisation, "name": committee_data["name"]},
             {"kind": committee_data["kind"]},
@@ -91,13 +82,13 @@ def _load_organisation(data: dict) -> Organisation:
         for committee_data in data.get("committees", [])
     }
     for programme_data in data.get("programmes", []):
-        programme = _upsert(
+        programme = upsert(
             Programme,
             {"organisation": organisation, "name": programme_data["name"]},
             {"first_year": programme_data["first_year"], "last_year": programme_data["last_year"]},
         )
         for order, name in enumerate(programme_data["focus_areas"], start=1):
-            _upsert(FocusArea, {"programme": programme, "name": name}, {"order": order})
+            upsert(FocusArea, {"programme": programme, "name": name}, {"order": order})
     for package_data in data.get("packages", []):
         _load_package(organisation, committees, package_data)
     return organisation
@@ -106,7 +97,7 @@ def _load_organisation(data: dict) -> Organisation:
 def _load_package(organisation: Organisation, committees: dict, data: dict) -> Package:
     """Bring a demo package back to the file: what users added to it since is removed."""
     unit = organisation.amount_unit
-    package = _upsert(
+    package = upsert(
         Package,
         {"organisation": organisation, "name": data["name"]},
         {"description": data.get("description", "")},
@@ -114,7 +105,7 @@ def _load_package(organisation: Organisation, committees: dict, data: dict) -> P
     years = {year_data["year"] for year_data in data["years"]}
     package.years.exclude(year__in=years).delete()
     for year_data in data["years"]:
-        _upsert(
+        upsert(
             PackageYear,
             {"package": package, "year": year_data["year"]},
             {
@@ -141,11 +132,11 @@ def _load_package(organisation: Organisation, committees: dict, data: dict) -> P
         labels = {int(year): label for year, label in line_data.get("labels", {}).items()}
         line.labels.exclude(from_year__in=labels).delete()
         for from_year, label in labels.items():
-            _upsert(BudgetLineLabel, {"line": line, "from_year": from_year}, {"label": label})
+            upsert(BudgetLineLabel, {"line": line, "from_year": from_year}, {"label": label})
         kept_amounts = []
         for key, kind in _AMOUNT_KINDS.items():
             for year, typed in line_data.get(key, {}).items():
-                amount = _upsert(
+                amount = upsert(
                     Amount,
                     {"line": line, "year": int(year), "kind": kind},
                     {"amount": parse_amount(typed, default_unit=unit)},

@@ -1,11 +1,17 @@
+from collections.abc import Callable
+from typing import TypeVar
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from trygghet.amounts import AmountError, format_amount, parse_amount
 from trygghet.decisions import DecisionRecord
+
+T = TypeVar("T")
 
 
 def form_helper(*fields, **attributes) -> FormHelper:
@@ -147,3 +153,16 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+def run_action(request, action: Callable[[], T], success: Callable[[T], str]) -> T | None:
+    """A one-button action (submit, finalise, upload): run its service and say how it went,
+    the success message or each of the service's refusals, above the page it returns to."""
+    try:
+        result = action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, success(result))
+    return result

@@ -35,6 +35,13 @@ def model_update(*, instance: M, fields: Iterable[str], data: dict) -> tuple[M, 
     return instance, bool(changed)
 
 
+def upsert(model: type[M], lookup: dict, values: dict) -> M:
+    """The object `lookup` finds (a new one with it if none), with `values` set, validated
+    and saved where they changed; the demo loaders restore their data with it."""
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    return model_update(instance=instance, fields=values, data=values)[0]
+
+
 def _stored_value(instance: models.Model, name: str):
     # A foreign key is compared by its id, so comparing never loads the related row.
     return getattr(instance, instance._meta.get_field(name).attname)
