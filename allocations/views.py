@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -287,11 +289,23 @@ def _report_saved(request, *, package_year, kind, total, marked):
         messages.success(request, f"{summary} Sparat som utkast.")
 
 
-def _open_year_for_lines(request, pk: int, year: int):
-    """The year whose lines an official changes; None (with a message) if it is locked."""
-    package_year = _year(request, pk, year, EDIT)
-    back = reverse("allocations:year-detail", args=[pk, year])
-    return None if refuse_if_locked(request, package_year, back) else package_year
+def _changes_lines(view):
+    """For the views that change a year's lines: they get the year (and the line, where the
+    URL names one); a locked year sends the user back to its page with the reason."""
+
+    @functools.wraps(view)
+    def wrapper(request, pk: int, year: int, line_pk: int | None = None, **kwargs):
+        package_year = _year(request, pk, year, EDIT)
+        back = reverse("allocations:year-detail", args=[pk, year])
+        if refused := refuse_if_locked(request, package_year, back):
+            return refused
+        if line_pk is not None:
+            kwargs["line"] = get_object_or_404(
+                package_year.package.lines.active_in(year), pk=line_pk
+            )
+        return view(request, package_year, **kwargs)
+
+    return wrapper
 
 
 def _render_lines(request, package_year, *, add_form=None, rename_line=None, rename_form=None):
@@ -321,23 +335,16 @@ def _render_lines(request, package_year, *, add_form=None, rename_line=None, ren
     )
 
 
-def _line_in_year(package_year, line_pk: int):
-    return get_object_or_404(package_year.package.lines.active_in(package_year.year), pk=line_pk)
-
-
 @require_GET
-def lines_manage(request, pk: int, year: int):
-    package_year = _open_year_for_lines(request, pk, year)
-    if package_year is None:
-        return redirect("allocations:year-detail", pk=pk, year=year)
+@_changes_lines
+def lines_manage(request, package_year):
     return _render_lines(request, package_year)
 
 
 @require_POST
-def line_add(request, pk: int, year: int):
-    package_year = _open_year_for_lines(request, pk, year)
-    if package_year is None:
-        return redirect("allocations:year-detail", pk=pk, year=year)
+@_changes_lines
+def line_add(request, package_year):
+    pk, year = package_year.package_id, package_year.year
     form = LineForm(request.POST, package=package_year.package, prefix="add")
     if form.is_valid():
         try:
@@ -353,11 +360,9 @@ def line_add(request, pk: int, year: int):
 
 
 @require_POST
-def line_rename(request, pk: int, year: int, line_pk: int):
-    package_year = _open_year_for_lines(request, pk, year)
-    if package_year is None:
-        return redirect("allocations:year-detail", pk=pk, year=year)
-    line = _line_in_year(package_year, line_pk)
+@_changes_lines
+def line_rename(request, package_year, line):
+    pk, year = package_year.package_id, package_year.year
     old = line.label_for(year)
     form = RenameLineForm(request.POST, line=line, label=old)
     if form.is_valid():
@@ -373,11 +378,9 @@ def line_rename(request, pk: int, year: int, line_pk: int):
 
 
 @require_POST
-def line_retire(request, pk: int, year: int, line_pk: int):
-    package_year = _open_year_for_lines(request, pk, year)
-    if package_year is None:
-        return redirect("allocations:year-detail", pk=pk, year=year)
-    line = _line_in_year(package_year, line_pk)
+@_changes_lines
+def line_retire(request, package_year, line):
+    pk, year = package_year.package_id, package_year.year
     label = line.label_for(year)
     was_proposal = package_year.status == YearStatus.PROPOSAL
     try:
@@ -403,11 +406,9 @@ def line_retire(request, pk: int, year: int, line_pk: int):
 
 
 @require_POST
-def line_move(request, pk: int, year: int, line_pk: int, direction: str):
-    package_year = _open_year_for_lines(request, pk, year)
-    if package_year is None:
-        return redirect("allocations:year-detail", pk=pk, year=year)
-    line = _line_in_year(package_year, line_pk)
+@_changes_lines
+def line_move(request, package_year, line, direction: str):
+    pk, year = package_year.package_id, package_year.year
     offset = {"upp": -1, "ned": 1}.get(direction)
     if offset is None:
         raise Http404
