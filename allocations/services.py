@@ -6,16 +6,7 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 from simple_history.utils import bulk_create_with_history
 
-from allocations.models import (
-    Amount,
-    AmountKind,
-    BudgetLine,
-    BudgetLineLabel,
-    Package,
-    PackageYear,
-    YearDecision,
-    YearStatus,
-)
+from allocations import models
 from allocations.rules import (
     MARK_DECIDED,
     ensure_amounts_editable,
@@ -37,7 +28,7 @@ from trygghet.services import model_update
 @transaction.atomic
 def allocation_save(
     *,
-    package_year: PackageYear,
+    package_year: models.PackageYear,
     kind: str,
     amounts: dict[int, int | None],
     mark_proposal: bool = False,
@@ -51,7 +42,7 @@ def allocation_save(
     requires the sum to match the frame. Returns the year's new total of `kind`.
     """
     package_year = (
-        PackageYear.objects.select_for_update()
+        models.PackageYear.objects.select_for_update()
         .select_related("package__organisation")
         .get(pk=package_year.pk)
     )
@@ -66,7 +57,7 @@ def allocation_save(
 
     existing = {
         amount.line_id: amount
-        for amount in Amount.objects.filter(
+        for amount in models.Amount.objects.filter(
             line__in=lines.values(), year=package_year.year, kind=kind
         )
     }
@@ -77,38 +68,40 @@ def allocation_save(
                 current.delete()
             continue
         if current is None:
-            current = Amount(line=lines[line_id], year=package_year.year, kind=kind, amount=kronor)
+            current = models.Amount(
+                line=lines[line_id], year=package_year.year, kind=kind, amount=kronor
+            )
             current.full_clean()
             current.save()
         else:
             model_update(instance=current, fields=["amount"], data={"amount": kronor})
 
     total = (
-        Amount.objects.filter(
+        models.Amount.objects.filter(
             line__package=package_year.package, year=package_year.year, kind=kind
         ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
-    PackageYear.objects.filter(pk=package_year.pk).update(version=F("version") + 1)
-    if kind == AmountKind.PROPOSAL:
+    models.PackageYear.objects.filter(pk=package_year.pk).update(version=F("version") + 1)
+    if kind == models.AmountKind.PROPOSAL:
         if mark_proposal:
             ensure_sum_matches_frame(
                 total=total,
                 frame=package_year.frame,
                 unit=package_year.package.organisation.amount_unit,
             )
-        new_status = YearStatus.PROPOSAL if mark_proposal else YearStatus.DRAFT
+        new_status = models.YearStatus.PROPOSAL if mark_proposal else models.YearStatus.DRAFT
         if package_year.status != new_status:
             package_year.status = new_status
             package_year.save(update_fields=["status"])
     return total
 
 
-def _conflict(package_year: PackageYear, kind: str, originals: dict) -> ConcurrentChange:
+def _conflict(package_year: models.PackageYear, kind: str, originals: dict) -> ConcurrentChange:
     """Say what the other person changed since the form was opened, and who saved last."""
     unit = package_year.package.organisation.amount_unit
     current = dict(
-        Amount.objects.filter(
+        models.Amount.objects.filter(
             line__package_id=package_year.package_id, year=package_year.year, kind=kind
         ).values_list("line_id", "amount")
     )
@@ -124,7 +117,7 @@ def _conflict(package_year: PackageYear, kind: str, originals: dict) -> Concurre
             new = format_amount_with_unit(after, unit) if after is not None else "inget belopp"
             changes.append(f"{lines[line_id].label_for(package_year.year)}: {old} → {new}")
     last = (
-        Amount.history.filter(
+        models.Amount.history.filter(
             line__package=package_year.package_id, year=package_year.year, kind=kind
         )
         .select_related("history_user")
@@ -141,19 +134,19 @@ def _conflict(package_year: PackageYear, kind: str, originals: dict) -> Concurre
 
 @transaction.atomic
 def package_year_start(
-    *, package: Package, year: int, frame: int, source_kind: str | None, by=None
-) -> PackageYear:
+    *, package: models.Package, year: int, frame: int, source_kind: str | None, by=None
+) -> models.PackageYear:
     """Open a new year as a draft; copy last year's proposal or budget as its proposal."""
-    if PackageYear.objects.filter(package=package, year=year).exists():
+    if models.PackageYear.objects.filter(package=package, year=year).exists():
         raise ValidationError({"year": f"{package.name} har redan året {year}."})
-    package_year = PackageYear(
+    package_year = models.PackageYear(
         package=package,
         year=year,
         frame=frame,
-        status=YearStatus.DRAFT,
+        status=models.YearStatus.DRAFT,
         # The body that decided the latest earlier year decides this one too.
         deciding_body_id=(
-            PackageYear.objects.filter(package=package, year__lt=year)
+            models.PackageYear.objects.filter(package=package, year__lt=year)
             .order_by("-year")
             .values_list("deciding_body", flat=True)
             .first()
@@ -162,20 +155,20 @@ def package_year_start(
     package_year.full_clean()
     package_year.save()
     if source_kind:
-        previous = Amount.objects.filter(
+        previous = models.Amount.objects.filter(
             line__package=package, year=year - 1, kind=source_kind
         ).filter(line__in=package.lines.active_in(year))
         bulk_create_with_history(
             [
-                Amount(
+                models.Amount(
                     line_id=amount.line_id,
                     year=year,
-                    kind=AmountKind.PROPOSAL,
+                    kind=models.AmountKind.PROPOSAL,
                     amount=amount.amount,
                 )
                 for amount in previous
             ],
-            Amount,
+            models.Amount,
             default_user=by,
         )
     return package_year
@@ -184,25 +177,25 @@ def package_year_start(
 @transaction.atomic
 def package_year_decide(
     *,
-    package_year: PackageYear,
+    package_year: models.PackageYear,
     record: DecisionRecord,
     amounts: dict[int, int] | None = None,
     by=None,
-) -> YearDecision:
+) -> models.YearDecision:
     """Record the decision on the year's proposal: the decided amounts (the proposal unless
     `amounts` by line id say otherwise) become the year's budget and the year locks."""
     package_year = (
-        PackageYear.objects.select_for_update()
+        models.PackageYear.objects.select_for_update()
         .select_related("package__organisation")
         .get(pk=package_year.pk)
     )
-    if package_year.status != YearStatus.PROPOSAL:
+    if package_year.status != models.YearStatus.PROPOSAL:
         raise ValidationError("Bara ett år med status förslag kan beslutas.", code="not_proposal")
     year = package_year.year
     lines = list(package_year.package.lines.active_in(year).prefetch_related("labels"))
     proposals = dict(
-        Amount.objects.filter(
-            line__package=package_year.package, year=year, kind=AmountKind.PROPOSAL
+        models.Amount.objects.filter(
+            line__package=package_year.package, year=year, kind=models.AmountKind.PROPOSAL
         ).values_list("line_id", "amount")
     )
     decided = dict(proposals) if amounts is None else dict(amounts)
@@ -236,19 +229,19 @@ def package_year_decide(
         by=by,
     )
     # One by one, so the history records each removed and added budget amount.
-    for budget in Amount.objects.filter(
-        line__package=package_year.package, year=year, kind=AmountKind.BUDGET
+    for budget in models.Amount.objects.filter(
+        line__package=package_year.package, year=year, kind=models.AmountKind.BUDGET
     ):
         budget.delete()
     bulk_create_with_history(
         [
-            Amount(line_id=line_id, year=year, kind=AmountKind.BUDGET, amount=amount)
+            models.Amount(line_id=line_id, year=year, kind=models.AmountKind.BUDGET, amount=amount)
             for line_id, amount in decided.items()
         ],
-        Amount,
+        models.Amount,
         default_user=by,
     )
-    package_year.status = YearStatus.DECIDED
+    package_year.status = models.YearStatus.DECIDED
     package_year.version += 1  # the row is locked above
     package_year._change_reason = f"Beslutat: {decision}"
     package_year.save(update_fields=["status", "version"])
@@ -256,41 +249,43 @@ def package_year_decide(
 
 
 @transaction.atomic
-def package_year_reopen(*, package_year: PackageYear, reason: str, by) -> PackageYear:
+def package_year_reopen(*, package_year: models.PackageYear, reason: str, by) -> models.PackageYear:
     """Reopen a decided year, for someone with the right to: the decision is kept, marked
     reopened with who and why, and the year is a proposal again."""
     package_year = (
-        PackageYear.objects.select_for_update().select_related("package").get(pk=package_year.pk)
+        models.PackageYear.objects.select_for_update()
+        .select_related("package")
+        .get(pk=package_year.pk)
     )
     reason = decision_reopen(package_year, reason=reason, by=by)
-    package_year.status = YearStatus.PROPOSAL
+    package_year.status = models.YearStatus.PROPOSAL
     package_year.version += 1  # the row is locked above
     package_year._change_reason = f"Återöppnat: {reason}"
     package_year.save(update_fields=["status", "version"])
     return package_year
 
 
-def _ensure_year_open(package_year: PackageYear) -> None:
-    ensure_amounts_editable(package_year, AmountKind.PROPOSAL)
+def _ensure_year_open(package_year: models.PackageYear) -> None:
+    ensure_amounts_editable(package_year, models.AmountKind.PROPOSAL)
 
 
 @transaction.atomic
 def budget_line_add(
     *,
-    package_year: PackageYear,
+    package_year: models.PackageYear,
     name: str,
     description: str = "",
     recipient=None,
     focus_area=None,
     by=None,
-) -> BudgetLine:
+) -> models.BudgetLine:
     """A new line from this year on, placed last."""
     _ensure_year_open(package_year)
     package = package_year.package
     name = name.strip()
     if package.lines.active_in(package_year.year).filter(name__iexact=name).exists():
         raise ValidationError({"name": f"Det finns redan en budgetpost som heter ”{name}”."})
-    line = BudgetLine(
+    line = models.BudgetLine(
         package=package,
         name=name,
         description=description,
@@ -306,16 +301,18 @@ def budget_line_add(
 
 @transaction.atomic
 def budget_line_rename(
-    *, line: BudgetLine, package_year: PackageYear, name: str, by=None
-) -> BudgetLine:
+    *, line: models.BudgetLine, package_year: models.PackageYear, name: str, by=None
+) -> models.BudgetLine:
     """Rename a line from this year on; earlier years keep the name they had."""
     _ensure_year_open(package_year)
     name = name.strip()
     if name == line.label_for(package_year.year):
         return line
     if not line.labels.exists() and line.active_from < package_year.year:
-        BudgetLineLabel.objects.create(line=line, from_year=line.active_from, label=line.name)
-    BudgetLineLabel.objects.update_or_create(
+        models.BudgetLineLabel.objects.create(
+            line=line, from_year=line.active_from, label=line.name
+        )
+    models.BudgetLineLabel.objects.update_or_create(
         line=line, from_year=package_year.year, defaults={"label": name}
     )
     if not line.labels.filter(from_year__gt=package_year.year).exists():
@@ -325,16 +322,16 @@ def budget_line_rename(
 
 @transaction.atomic
 def budget_line_retire(
-    *, line: BudgetLine, package_year: PackageYear, by=None
-) -> BudgetLine | None:
+    *, line: models.BudgetLine, package_year: models.PackageYear, by=None
+) -> models.BudgetLine | None:
     """Retire a line from this year on: it stays in earlier years and leaves this and later ones.
 
     A line that starts this year has no history, so it is removed altogether.
     """
     _ensure_year_open(package_year)
     year = package_year.year
-    later_decided = PackageYear.objects.filter(
-        package=line.package_id, year__gte=year, status=YearStatus.DECIDED
+    later_decided = models.PackageYear.objects.filter(
+        package=line.package_id, year__gte=year, status=models.YearStatus.DECIDED
     )
     if later_decided.exists():
         raise ValidationError("Posten finns i ett senare beslutat år och kan inte avslutas här.")
@@ -342,7 +339,7 @@ def budget_line_retire(
         line.delete()
         kept = None
     else:
-        for amount in line.amounts.filter(year__gte=year).exclude(kind=AmountKind.OUTCOME):
+        for amount in line.amounts.filter(year__gte=year).exclude(kind=models.AmountKind.OUTCOME):
             amount.delete()  # one by one, so the history records each
         model_update(instance=line, fields=["active_to"], data={"active_to": year - 1})
         kept = line
@@ -350,26 +347,28 @@ def budget_line_retire(
     return kept
 
 
-def _back_to_draft_if_off_frame(package_year: PackageYear) -> None:
+def _back_to_draft_if_off_frame(package_year: models.PackageYear) -> None:
     """A year marked förslag whose proposal no longer matches the frame is a draft again."""
     package_year.refresh_from_db(fields=["status"])
-    if package_year.status != YearStatus.PROPOSAL:
+    if package_year.status != models.YearStatus.PROPOSAL:
         return
     total = (
-        Amount.objects.filter(
+        models.Amount.objects.filter(
             line__package_id=package_year.package_id,
             year=package_year.year,
-            kind=AmountKind.PROPOSAL,
+            kind=models.AmountKind.PROPOSAL,
         ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
     if total != package_year.frame:
-        package_year.status = YearStatus.DRAFT
+        package_year.status = models.YearStatus.DRAFT
         package_year.save(update_fields=["status"])
 
 
 @transaction.atomic
-def budget_line_move(*, line: BudgetLine, package_year: PackageYear, offset: int, by=None) -> None:
+def budget_line_move(
+    *, line: models.BudgetLine, package_year: models.PackageYear, offset: int, by=None
+) -> None:
     """Move a line up (offset −1) or down (+1) among the lines of this year."""
     _ensure_year_open(package_year)
     lines = list(line.package.lines.active_in(package_year.year).order_by("order", "pk"))

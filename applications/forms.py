@@ -76,6 +76,19 @@ class RoundForm(forms.ModelForm):
         return [line.strip() for line in self.cleaned_data["criteria"].splitlines() if line.strip()]
 
 
+# The kinds of committee that apply for money in a round (seed 003's nämnder and bolag).
+APPLYING_COMMITTEE_KINDS = [
+    CommitteeKind.STADSDELSNAMND,
+    CommitteeKind.FACKNAMND,
+    CommitteeKind.BOLAG,
+]
+# A received application's statuses as the overview's filter names them.
+RECEIVED_STATUS_CHOICES = [
+    (ApplicationStatus.SUBMITTED, "Inskickad"),
+    (ApplicationStatus.RETURNED, "Återsänd"),
+]
+
+
 class OverviewFilterForm(forms.Form):
     committee = forms.ModelChoiceField(
         label="Nämnd", queryset=Committee.objects.none(), required=False, empty_label="Alla"
@@ -83,12 +96,7 @@ class OverviewFilterForm(forms.Form):
     committee_kind = forms.ChoiceField(
         label="Typ av nämnd",
         required=False,
-        choices=[
-            ("", "Alla"),
-            (CommitteeKind.STADSDELSNAMND, "Stadsdelsnämnd"),
-            (CommitteeKind.FACKNAMND, "Facknämnd"),
-            (CommitteeKind.BOLAG, "Bolag"),
-        ],
+        choices=[("", "Alla")] + [(kind.value, kind.label) for kind in APPLYING_COMMITTEE_KINDS],
     )
     focus_area = forms.ModelChoiceField(
         label="Fokusområde", queryset=FocusArea.objects.none(), required=False, empty_label="Alla"
@@ -96,11 +104,7 @@ class OverviewFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[
-            ("", "Alla"),
-            (ApplicationStatus.SUBMITTED, "Inskickad"),
-            (ApplicationStatus.RETURNED, "Återsänd"),
-        ],
+        choices=[("", "Alla"), *RECEIVED_STATUS_CHOICES],
     )
     assessed = forms.ChoiceField(
         label="Bedömd",

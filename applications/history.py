@@ -14,6 +14,7 @@ from applications.models import (
 from trygghet.concurrency import savers_since, version_as_of
 from trygghet.history import (
     HistoryEntry,
+    display_amount,
     display_value,
     excerpt,
     field_change,
@@ -50,12 +51,7 @@ def application_history(*, application: Application, with_assessment: bool) -> l
 
 
 def _application_texts(previous, record, unit: str) -> list[str]:
-    applied = display_value(
-        Application._meta.get_field("applied_amount"),
-        record.applied_amount,
-        unit=unit,
-        amounts=APPLICATION_AMOUNTS,
-    )
+    applied = display_amount(record.applied_amount, unit)
     if record.history_type == "-":
         return [f"Ansökan ”{record.title}” borttagen"]
     if record.history_type == "+" or previous is None:
@@ -117,12 +113,7 @@ def _assessment_entries(application: Application, unit: str) -> list[HistoryEntr
 
 
 def _assessment_texts(previous, record, unit: str) -> list[str]:
-    proposed = display_value(
-        Assessment._meta.get_field("proposed_amount"),
-        record.proposed_amount,
-        unit=unit,
-        amounts=ASSESSMENT_AMOUNTS,
-    )
+    proposed = display_amount(record.proposed_amount, unit)
     if record.history_type == "-":
         return ["Bedömningen borttagen"]
     if record.history_type == "+" or previous is None:

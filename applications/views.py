@@ -63,6 +63,10 @@ def _round_url(round_: Round) -> str:
     return reverse("applications:round-detail", args=[round_.pk])
 
 
+# Attachments with what their permission and file name need.
+ATTACHMENTS = Attachment.objects.select_related("application__round")
+
+
 def _posted_version(request) -> int | None:
     """The version a one-button form (submit) was shown at, if it sent one."""
     try:
@@ -575,12 +579,7 @@ def attachment_upload(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int):
     """Served only to users who may see the application it belongs to."""
-    attachment = get_for_user(
-        request,
-        Attachment.objects.select_related("application__round"),
-        "applications.view_attachment",
-        pk=pk,
-    )
+    attachment = get_for_user(request, ATTACHMENTS, "applications.view_attachment", pk=pk)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -136,38 +136,21 @@ def build_scale_data() -> BigData:
         if line.order <= 2
         for from_year, label in ((YEARS[0], f"{line.name} (tidigare namn)"), (2021, line.name))
     )
+    kinds = allocation_models.AmountKind
     amounts = []
     for line in lines:
         # Pairs of lines move money between them, so each year's lines sum to the frame.
         shift = (line.order % 2 * 2 - 1) * 100_000 * (line.pk % 3)
         for year in YEARS:
             proposal = 1_000_000 + shift
-            amounts.append(
-                allocation_models.Amount(
-                    line=line,
-                    year=year,
-                    kind=allocation_models.AmountKind.PROPOSAL,
-                    amount=proposal,
-                )
-            )
+            by_kind = {kinds.PROPOSAL: proposal}
             if year != YEARS[-1]:
-                amounts.append(
-                    allocation_models.Amount(
-                        line=line,
-                        year=year,
-                        kind=allocation_models.AmountKind.BUDGET,
-                        amount=proposal,
-                    )
-                )
-                outcome = proposal * (40 + (line.pk * 7 + year) % 70) // 100
-                amounts.append(
-                    allocation_models.Amount(
-                        line=line,
-                        year=year,
-                        kind=allocation_models.AmountKind.OUTCOME,
-                        amount=outcome,
-                    )
-                )
+                by_kind[kinds.BUDGET] = proposal
+                by_kind[kinds.OUTCOME] = proposal * (40 + (line.pk * 7 + year) % 70) // 100
+            amounts += [
+                allocation_models.Amount(line=line, year=year, kind=kind, amount=amount)
+                for kind, amount in by_kind.items()
+            ]
     allocation_models.Amount.objects.bulk_create(amounts, batch_size=5000)
 
     official_group = Group.objects.get(name=roles.OFFICIAL)

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 VIEW = "documents.view_decisiondocument"
 EDIT = "documents.change_decisiondocument"
 ADD = "documents.add_decisiondocument"
+VERSIONS = DocumentVersion.objects.select_related("document")
 DOCUMENTS = DecisionDocument.objects.select_related(
     "organisation", "package_year__package", "round"
 )
@@ -145,12 +146,7 @@ def document_new_version(request, pk: int):
 @require_GET
 def version_download(request, pk: int):
     """A finalised version, byte for byte as stored."""
-    version = get_for_user(
-        request,
-        DocumentVersion.objects.select_related("document"),
-        "documents.view_documentversion",
-        pk=pk,
-    )
+    version = get_for_user(request, VERSIONS, "documents.view_documentversion", pk=pk)
     try:
         pdf = version.verified_pdf()
     except StoredFileProblem as problem:

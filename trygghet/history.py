@@ -58,10 +58,15 @@ def excerpt(text: str) -> str:
     return f"”{flat}”"
 
 
+def display_amount(kronor: int | None, unit: str) -> str:
+    """An amount in a history entry: "1,6 mkr", or "inget belopp"."""
+    return "inget belopp" if kronor is None else format_amount_with_unit(kronor, unit)
+
+
 def display_value(field: models.Field, value, *, unit: str, amounts: frozenset = frozenset()):
     """A stored value as a reader writes it; `value` is the related object for a relation."""
     if field.name in amounts:
-        return "inget belopp" if value is None else format_amount_with_unit(value, unit)
+        return display_amount(value, unit)
     if value is None or value == "":
         return "tomt"
     if field.choices:
