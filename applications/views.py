@@ -466,10 +466,8 @@ def application_submit(request, pk: int):
         lambda: services.application_submit(
             application=application, expected_version=_posted_version(request), by=request.user
         ),
-        lambda _: (
-            f"Ansökan ”{application.title}” är inskickad till {application.round.organisation}. "
-            "Du kan läsa den men inte ändra den."
-        ),
+        f"Ansökan ”{application.title}” är inskickad till {application.round.organisation}. "
+        "Du kan läsa den men inte ändra den.",
     )
     return redirect("applications:application-detail", pk=pk)
 

@@ -155,14 +155,15 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def run_action(request, action: Callable[[], T], success: Callable[[T], str]) -> T | None:
+def run_action(request, action: Callable[[], T], success: str | Callable[[T], str]) -> T | None:
     """A one-button action (submit, finalise, upload): run its service and say how it went,
-    the success message or each of the service's refusals, above the page it returns to."""
+    the success message (or what `success` writes of the result) or each of the service's
+    refusals, above the page it returns to."""
     try:
         result = action()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return None
-    messages.success(request, success(result))
+    messages.success(request, success(result) if callable(success) else success)
     return result
