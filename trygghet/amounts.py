@@ -103,7 +103,8 @@ def parse_amount(text: str, *, default_unit: str) -> int:
     readings = _readings(number_text.lstrip("+"))
     if not readings:
         raise not_an_amount
-    default_unit = _normal_unit(default_unit)
+    _normal_unit(default_unit)  # a unit the code does not know is a programming error
+    # Readings are told in the organisation's own spelling of its unit (mnkr stays mnkr).
     results = [_kronor(*reading, typed_unit, default_unit) for reading in readings]
     valid = [result for result in results if not isinstance(result, AmountError)]
     if len(valid) == 2 and valid[0][0] != valid[1][0]:

@@ -112,6 +112,8 @@ def test_the_shared_cases(typed, unit, kronor):
         # to others: 1,6 mkr was read where 1 600 was meant.
         ("1.600", "mkr", "Menar du 1,6 mkr eller 1 600 kr?"),
         ("1.600 tkr", "mkr", "Menar du 1,6 tkr eller 1 600 tkr?"),
+        # told in the organisation's own spelling of its unit
+        ("1.600", "mnkr", "Menar du 1,6 mnkr eller 1 600 kr?"),
         ("12.500", "tkr", "Menar du 12,5 tkr eller 12 500 tkr?"),
         ("999 999 999 999 mkr", "mkr", "inget belopp kan vara mer än 100 000 000 000 kr"),
         ("9223372036854775807", "mkr", "inget belopp kan vara mer än 100 000 000 000 kr"),
