@@ -247,6 +247,29 @@ class BudgetLineLabel(models.Model):
         return f"{self.label} (från {self.from_year})"
 
 
+class BudgetLinePosition(models.Model):
+    """Where a line stands in one year's table. Order, like a name, belongs to each year:
+    moving a line in an open year writes that year's positions and never reorders a decided
+    or finalised year. A year without positions uses the lines' `order`."""
+
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.CASCADE, related_name="positions", verbose_name="budgetpost"
+    )
+    year = models.PositiveSmallIntegerField("år")
+    position = models.PositiveSmallIntegerField("plats")
+
+    class Meta:
+        verbose_name = "plats för år"
+        verbose_name_plural = "platser för år"
+        ordering = ["year", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "year"], name="budget_line_position_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.line} {self.year}: {self.position}"
+
+
 class AmountKind(models.TextChoices):
     PROPOSAL = "forslag", "Förslag"
     BUDGET = "budget", "Budget"

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Min, Prefetch, QuerySet, Sum
+from django.db.models import F, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from allocations.models import (
     Amount,
     AmountKind,
     BudgetLine,
     BudgetLineLabel,
+    BudgetLinePosition,
     Package,
     PackageYear,
     YearDecision,
@@ -67,14 +69,20 @@ def package_year_summaries(*, package: Package) -> list[YearSummary]:
     ]
 
 
-def _lines_with_labels(package: Package) -> QuerySet[BudgetLine]:
-    return (
-        package.lines.select_related("recipient")
-        .prefetch_related(
-            Prefetch("labels", queryset=BudgetLineLabel.objects.order_by("from_year"))
-        )
-        .order_by("order", "pk")
+def lines_in_order_of(queryset: QuerySet[BudgetLine], year: int) -> QuerySet[BudgetLine]:
+    """Lines in the order of `year`'s table: the year's own positions where a line was
+    moved in it, the lines' order otherwise (a subquery, no query of its own)."""
+    position = BudgetLinePosition.objects.filter(line=OuterRef("pk"), year=year)
+    return queryset.annotate(
+        position=Coalesce(Subquery(position.values("position")[:1]), F("order"))
+    ).order_by("position", "pk")
+
+
+def _lines_with_labels(package: Package, year: int) -> QuerySet[BudgetLine]:
+    lines = package.lines.select_related("recipient").prefetch_related(
+        Prefetch("labels", queryset=BudgetLineLabel.objects.order_by("from_year"))
     )
+    return lines_in_order_of(lines, year)
 
 
 def package_years_for_pages() -> QuerySet[PackageYear]:
@@ -207,7 +215,7 @@ def year_table(*, package_year: PackageYear) -> YearTable:
             previous_outcome=amounts.get((line.pk, previous, AmountKind.OUTCOME)),
             reference=amounts.get((line.pk, previous, reference_kind)),
         )
-        for line in _lines_with_labels(package)
+        for line in _lines_with_labels(package, year)
         if line.is_active_in(year) or line.is_active_in(previous)
     ]
     return YearTable(
@@ -260,7 +268,8 @@ def multi_year_table(*, package: Package, years: list[int]) -> MultiYearTable:
         kind = decided_or_proposed(year, totals)
         columns.append(MultiYearColumn(year=year, kind=kind, total=totals.get((year, kind))))
     rows = []
-    for line in _lines_with_labels(package):
+    # In the order of the newest year shown, as its table has them.
+    for line in _lines_with_labels(package, years[0]):
         values = {
             column.year: amounts.get((line.pk, column.year, column.kind)) for column in columns
         }
@@ -303,7 +312,7 @@ def lines_for_year(*, package_year: PackageYear) -> list[BudgetLine]:
     """The lines active in the year, in order, with their label history."""
     return [
         line
-        for line in _lines_with_labels(package_year.package)
+        for line in _lines_with_labels(package_year.package, package_year.year)
         if line.is_active_in(package_year.year)
     ]
 

@@ -13,6 +13,7 @@ from allocations.rules import (
     ensure_amounts_plausible,
     ensure_sum_matches_frame,
 )
+from allocations.selectors import lines_in_order_of
 from trygghet.amounts import format_amount_with_unit
 from trygghet.concurrency import ConcurrentChange, concurrent_change
 from trygghet.decisions import (
@@ -154,6 +155,13 @@ def package_year_start(
     )
     package_year.full_clean()
     package_year.save()
+    # The new year's table starts in the order of the year before it.
+    models.BudgetLinePosition.objects.bulk_create(
+        models.BudgetLinePosition(line_id=position.line_id, year=year, position=position.position)
+        for position in models.BudgetLinePosition.objects.filter(
+            line__in=package.lines.active_in(year), year=year - 1
+        )
+    )
     if source_kind:
         previous = models.Amount.objects.filter(
             line__package=package, year=year - 1, kind=source_kind
@@ -369,15 +377,18 @@ def _back_to_draft_if_off_frame(package_year: models.PackageYear) -> None:
 def budget_line_move(
     *, line: models.BudgetLine, package_year: models.PackageYear, offset: int, by=None
 ) -> None:
-    """Move a line up (offset −1) or down (+1) among the lines of this year."""
+    """Move a line up (offset −1) or down (+1) among the lines of this year only: the year's
+    positions are written, so no other year's table, export or document changes order."""
     _ensure_year_open(package_year)
-    lines = list(line.package.lines.active_in(package_year.year).order_by("order", "pk"))
+    year = package_year.year
+    lines = list(lines_in_order_of(line.package.lines.active_in(year), year))
     index = lines.index(line)
     target = index + offset
     if not 0 <= target < len(lines):
         return
     lines[index], lines[target] = lines[target], lines[index]
-    for order, each in enumerate(lines, start=1):
-        if each.order != order:
-            each.order = order
-            each.save(update_fields=["order"])
+    models.BudgetLinePosition.objects.filter(line__in=lines, year=year).delete()
+    models.BudgetLinePosition.objects.bulk_create(
+        models.BudgetLinePosition(line=each, year=year, position=position)
+        for position, each in enumerate(lines, start=1)
+    )

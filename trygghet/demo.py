@@ -128,6 +128,7 @@ def _load_package(organisation: Organisation, committees: dict, data: dict) -> P
             setattr(line, name, value)
         line.full_clean()
         line.save()
+        line.positions.all().delete()  # back to the demo's order in every year
         kept_lines.append(line.pk)
         labels = {int(year): label for year, label in line_data.get("labels", {}).items()}
         line.labels.exclude(from_year__in=labels).delete()

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from allocations.models import Amount, AmountKind, BudgetLine, PackageYear, YearStatus
 from tests.allocations.helpers import nacka, plain
+from tests.allocations.test_review import SEED_2022, table_cells
 
 
 def test_add_a_line_from_this_year(client, demo):
@@ -59,12 +60,47 @@ def test_retire_removes_the_line_from_this_year_and_keeps_earlier_years(client, 
     )
 
 
-def test_reorder_lines(client, demo):
+def test_moving_a_line_reorders_only_its_own_year(client, demo):
+    """Order, like a name, belongs to each year: moving a line in the open 2024 once
+    reordered the decided 2020–2023 tables, their exports and the 2022 year-over-year view
+    that must match seed 001 row for row."""
     package = nacka(client)
+
+    def year_page(year):
+        return table_cells(
+            client.get(reverse("allocations:year-detail", args=[package.pk, year])).text
+        )
+
+    def multi_year_2022():
+        url = reverse("allocations:multi-year", args=[package.pk]) + "?till=2022&antal=3"
+        return table_cells(client.get(url).text)
+
+    def export_2023():
+        url = reverse("allocations:year-export", args=[package.pk, 2023, "ar", "csv"])
+        return client.get(url).content
+
+    decided = {2023: year_page(2023), 2022: year_page(2022)}
+    seed_view, exported = multi_year_2022(), export_2023()
+    assert seed_view[1:] == SEED_2022
+    first_2024 = year_page(2024)[1][0]
     second = BudgetLine.objects.filter(package=package).active_in(2024).order_by("order")[1]
+
     client.post(reverse("allocations:line-move", args=[package.pk, 2024, second.pk, "upp"]))
-    first = BudgetLine.objects.filter(package=package).active_in(2024).order_by("order").first()
-    assert first == second
+
+    moved = year_page(2024)
+    assert [moved[1][0], moved[2][0]] == [second.label_for(2024), first_2024]
+    assert {year: year_page(year) for year in decided} == decided
+    assert multi_year_2022() == seed_view
+    assert export_2023() == exported
+    # and the entry form of 2024 follows the year's own order
+    form = client.get(reverse("allocations:allocation-edit", args=[package.pk, 2024, "forslag"]))
+    assert form.text.index(second.label_for(2024)) < form.text.index(first_2024)
+    # a year started from 2024 keeps 2024's order
+    client.post(
+        reverse("allocations:year-start", args=[package.pk]),
+        {"year": "2025", "frame": "5,0", "source": "forslag"},
+    )
+    assert [row[0] for row in year_page(2025)[1:3]] == [second.label_for(2024), first_2024]
 
 
 def test_line_changes_refused_for_members_and_decided_years(client, demo):
