@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 
 from applications.models import Application, Round, RoundDecision
+from documents.models import DocumentVersion
 
 
 def rounds_for_pages():
@@ -140,6 +141,27 @@ def decisions_of(*, round_: Round) -> list[RoundDecision]:
     """The round's recorded decisions, the one in force first, with who recorded and
     reopened them (one query)."""
     return list(round_.decisions.in_record_order())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an applicant is told once the round is decided: the decision in force and the
+    latest finalised version of the round's decision document (a public record), if any."""
+
+    decision: RoundDecision | None
+    document_version: object | None
+
+
+def outcome_of(*, round_: Round) -> Outcome | None:
+    """The decided round's outcome for its applicants (two queries), None while undecided."""
+    if not round_.is_decided:
+        return None
+    version = (
+        DocumentVersion.objects.filter(document__round=round_, document__finalised=True)
+        .order_by("-number")
+        .first()
+    )
+    return Outcome(decision=round_.decisions.in_force(), document_version=version)
 
 
 @dataclass(frozen=True)

@@ -425,6 +425,7 @@ def _application_page(request, application, return_form=None):
             "unit": unit,
             "verdicts": selectors.criterion_verdicts(application=application),
             "is_applicant": is_applicant(request.user),
+            "outcome": selectors.outcome_of(round_=round_),
             "lock_notice": lock_notice(round_),
             # A returned application may come back after the round has closed.
             "submittable": round_.is_open or application.status == ApplicationStatus.RETURNED,

@@ -91,10 +91,17 @@ for _perm in [
     "documents.add_decisiondocument",
     "documents.view_decisiondocument",
     "documents.change_decisiondocument",
-    "documents.view_documentversion",
 ]:
     _add(_perm)
 
+
+@rules.predicate
+def decides_a_round(user, version) -> bool:
+    return version.document.round_id is not None
+
+
+# A finalised version: an applicant reads only those deciding a round (their outcome).
+_add("documents.view_documentversion", ~is_applicant | decides_a_round)
 # On a round: only an applicant writes applications, for their own committee.
 _add("applications.add_application", is_applicant)
 _add("applications.view_application", application_in_reach)

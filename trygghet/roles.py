@@ -80,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "applications.evidence": _EDIT,
         "applications.costitem": _EDIT,
         "applications.attachment": _EDIT,
+        # The decision on their round, as finalised: a public record (trygghet/permissions.py).
+        "documents.documentversion": _VIEW,
     },
 }
 

@@ -222,3 +222,41 @@ def test_the_applicant_sees_the_granted_amount_once_decided(client, round_):
     detail = words(client.get(reverse("applications:application-detail", args=[application.pk])))
     granted = plain(services.format_amount_with_unit(application.granted_amount, "mnkr"))
     assert f"Beviljat belopp {granted}" in detail
+
+
+def test_the_applicant_reads_the_decision_the_motivation_and_the_finalised_document(
+    client, round_, settings, tmp_path
+):
+    """A committee learned of its decision by asking: its application page now says who
+    decided what, shows the central office's motivation and verdicts, and links the round's
+    finalised decision document (a public record)."""
+    from documents import services as documents
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    official = User.objects.get(username="sthlm-handlaggare")
+    application = round_.applications.filter(
+        committee__name="Järva stadsdelsnämnd", assessment__isnull=False
+    ).first()
+    client.force_login(User.objects.get(username="sthlm-sokande"))
+    url = reverse("applications:application-detail", args=[application.pk])
+    before = words(client.get(url))
+    assert "Beslut " not in before and application.assessment.motivation not in before
+
+    decide(round_)
+    document = documents.document_get_or_create(round_=round_, by=official)
+    version = documents.document_finalise(document=document, by=official)
+    application.refresh_from_db()
+
+    page = words(client.get(url))
+    if application.granted_amount:
+        granted = plain(services.format_amount_with_unit(application.granted_amount, "mnkr"))
+        assert f"Kommunstyrelsen beslutade 17 april 2024, § 12: ansökan beviljas {granted}" in page
+    else:
+        assert "Kommunstyrelsen beslutade 17 april 2024, § 12: ansökan beviljas inte." in page
+    assert f"Motivering: {' '.join(application.assessment.motivation.split())}" in page
+    first_criterion = round_.criteria.order_by("order").first().text
+    assert first_criterion in page
+    assert f"Beslutsdokumentet (PDF, version {version.number}" in page
+    download = client.get(reverse("documents:version-download", args=[version.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
