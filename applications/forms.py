@@ -334,7 +334,10 @@ class ReturnForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    # Attachments are optional for an application: the field asks for a file only when the
+    # applicant presses Ladda upp.
     file = forms.FileField(
         label="Bilaga",
+        required=False,
         help_text="PDF, bild (PNG, JPEG), Excel (XLSX) eller Word (DOCX), högst 10 MB.",
     )

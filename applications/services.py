@@ -4,6 +4,7 @@ transaction and validates before it saves; views, imports and commands call thes
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -446,6 +447,15 @@ _OFFICE_TYPES = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# A stored attachment's name ends as its detected type: a PDF sent as rapport.html is
+# stored and offered as rapport.pdf, so no browser or reader takes it for something else.
+_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    _OFFICE_TYPES["xl/"]: ".xlsx",
+    _OFFICE_TYPES["word/"]: ".docx",
+}
 
 
 def sniff_content_type(head: bytes, upload: UploadedFile) -> str | None:
@@ -482,13 +492,26 @@ def attachment_add(*, application: Application, upload: UploadedFile, by) -> Att
             {"file": "Filen är inte en PDF, bild (PNG, JPEG), Excel- eller Word-fil (XLSX, DOCX)."}
         )
     upload.seek(0)
+    name = f"{Path(upload.name).stem[:240] or 'bilaga'}{_EXTENSIONS[content_type]}"
     attachment = Attachment(
         application=application,
-        original_name=upload.name[:255],
+        original_name=name,
         content_type=content_type,
         size=upload.size,
         uploaded_by=by,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by) -> str:
+    """Remove an attachment from a draft (or returned) application; returns its name. The
+    file goes when the removal is committed."""
+    application = Application.objects.select_for_update().get(pk=attachment.application_id)
+    _ensure_applicant_may_edit(application, by)
+    name, file = attachment.original_name, attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: file.storage.delete(file.name))
+    return name

@@ -28,4 +28,5 @@ urlpatterns = [
     path("ansokan/<int:pk>/bedomning/", views.application_assess, name="application-assess"),
     path("ansokan/<int:pk>/bilagor/", views.attachment_upload, name="attachment-upload"),
     path("bilaga/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("bilaga/<int:pk>/ta-bort/", views.attachment_remove, name="attachment-remove"),
 ]

@@ -416,23 +416,25 @@ def application_detail(request, pk: int):
 def _application_page(request, application, return_form=None):
     round_ = application.round
     unit = round_.organisation.amount_unit
+    notice = lock_notice(round_)
+    may_change = request.user.has_perm(EDIT, application)
     return render(
         request,
         "applications/application_detail.html",
         {
+            # The applicant's own draft (or returned application) in an open round.
+            "editable": may_change and application.is_editable_by_applicant and not notice,
             "application": application,
             "round": round_,
             "unit": unit,
             "verdicts": selectors.criterion_verdicts(application=application),
             "is_applicant": is_applicant(request.user),
             "outcome": selectors.outcome_of(round_=round_),
-            "lock_notice": lock_notice(round_),
+            "lock_notice": notice,
             # A returned application may come back after the round has closed.
             "submittable": round_.is_open or application.status == ApplicationStatus.RETURNED,
             "assessable": application.status == ApplicationStatus.SUBMITTED,
-            "missing": services.submission_errors(application)
-            if request.user.has_perm(EDIT, application)
-            else [],
+            "missing": services.submission_errors(application) if may_change else [],
             "return_form": return_form or ReturnForm(initial={"version": application.version}),
             "attachment_form": AttachmentForm(),
         },
@@ -562,7 +564,7 @@ def application_assess(request, pk: int):
 def attachment_upload(request, pk: int):
     application = _application(request, pk, "applications.add_attachment")
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["file"]:
         run_action(
             request,
             lambda: services.attachment_add(
@@ -573,6 +575,18 @@ def attachment_upload(request, pk: int):
     else:
         messages.error(request, "Välj en fil att ladda upp.")
     return redirect("applications:application-detail", pk=pk)
+
+
+@require_POST
+def attachment_remove(request, pk: int):
+    """An applicant removes an attachment while the application is theirs to change."""
+    attachment = get_for_user(request, ATTACHMENTS, "applications.delete_attachment", pk=pk)
+    run_action(
+        request,
+        lambda: services.attachment_remove(attachment=attachment, by=request.user),
+        lambda name: f"Bilagan ”{name}” är borttagen.",
+    )
+    return redirect("applications:application-detail", pk=attachment.application_id)
 
 
 @require_GET

@@ -684,6 +684,15 @@ PAGES: dict[str, list[Page]] = {
             post=(SKIP,      SKIP,      FORBIDDEN, FORBIDDEN, FOUND,     SKIP,      SKIP),
             data=_upload),
     ],
+    # Removing one: only the applicant, only while the application is theirs to change
+    # (submitted: sent back with the reason, nothing removed).
+    "applications:attachment-remove": [
+        _post_only(("draft_attachment",),
+            post=(NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FOUND,     NOT_FOUND, NOT_FOUND),
+            writes=(JARVA,)),
+        _post_only(("jarva_attachment",),
+            post=(NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FOUND,     NOT_FOUND, NOT_FOUND)),
+    ],
     # Attachments: roles.py gives a member no permission on them (view_attachment is the
     # official's and the applicant's).
     "applications:attachment-download": [

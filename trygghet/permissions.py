@@ -108,5 +108,6 @@ _add("applications.view_application", application_in_reach)
 _add("applications.change_application", is_applicant, application_in_reach)
 _add("applications.add_attachment", application_in_reach)
 _add("applications.view_attachment", application_in_reach)
+_add("applications.delete_attachment", is_applicant, application_in_reach)
 # The central office assesses and returns what has been sent in.
 _add("applications.change_assessment", ~is_applicant, application_in_reach)

@@ -1,5 +1,7 @@
 """A committee applies: drafts, submits, and sees only its own applications."""
 
+import os
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -272,3 +274,71 @@ def test_coordinates_are_typed_with_a_decimal_comma(client, setting):
     assert str(application.latitude) == "59.390123"
     page = client.get(reverse("applications:application-detail", args=[application.pk])).text
     assert "59,390123, 17,83" in page
+
+
+def _draft_with_attachment(client, setting, name="rapport.html"):
+    client.force_login(setting["applicant"])
+    client.post(
+        reverse("applications:application-create", args=[setting["round"].pk]), application_data()
+    )
+    application = Application.objects.get()
+    pdf = SimpleUploadedFile(name, b"%PDF-1.7\n%test\n", content_type="text/html")
+    client.post(reverse("applications:attachment-upload", args=[application.pk]), {"file": pdf})
+    return application
+
+
+def test_an_attachment_is_named_by_its_detected_type(client, setting):
+    """A PDF sent as rapport.html was stored and offered as rapport.html."""
+    application = _draft_with_attachment(client, setting)
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "rapport.pdf"
+    assert attachment.file.name.endswith(".pdf")
+    page = client.get(reverse("applications:application-detail", args=[application.pk])).text
+    assert ">rapport.pdf</a>" in page and "rapport.html" not in page
+
+
+def test_the_applicant_removes_an_attachment_from_a_draft(
+    client, setting, django_capture_on_commit_callbacks
+):
+    application = _draft_with_attachment(client, setting)
+    attachment = Attachment.objects.get()
+    stored = attachment.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("applications:attachment-remove", args=[attachment.pk]), follow=True
+        )
+    assert "Bilagan ”rapport.pdf” är borttagen." in plain(response.text)
+    assert not Attachment.objects.exists()
+    assert not os.path.exists(stored)
+    assert response.request["PATH_INFO"] == reverse(
+        "applications:application-detail", args=[application.pk]
+    )
+
+
+def test_a_submitted_applications_attachment_is_not_removed(client, setting):
+    application = _draft_with_attachment(client, setting)
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.SUBMITTED)
+    attachment = Attachment.objects.get()
+    response = client.post(
+        reverse("applications:attachment-remove", args=[attachment.pk]), follow=True
+    )
+    assert "Ansökan är inskickad och kan inte ändras." in plain(response.text)
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_the_attachment_field_is_not_marked_required(client, setting):
+    """Attachments are optional: the field carried the required marker."""
+    client.force_login(setting["applicant"])
+    client.post(
+        reverse("applications:application-create", args=[setting["round"].pk]), application_data()
+    )
+    application = Application.objects.get()
+    page = client.get(reverse("applications:application-detail", args=[application.pk])).text
+    label = page[page.index('for="id_file"') :]
+    label = label[: label.index("</label>")]
+    assert "obligatoriskt" not in label and "*" not in label
+    response = client.post(
+        reverse("applications:attachment-upload", args=[application.pk]), {}, follow=True
+    )
+    assert "Välj en fil att ladda upp." in plain(response.text)
+    assert not Attachment.objects.exists()
