@@ -18,6 +18,7 @@ from applications.models import (
     EvidenceKind,
     Round,
     Verdict,
+    evidence_date_errors,
 )
 from trygghet.forms import form_helper
 from trygghet.models import Committee, CommitteeKind, FocusArea
@@ -235,6 +236,9 @@ class EvidenceForm(forms.Form):
             self.add_error("kind", "Välj vilket slags underlag det är.")
         if cleaned.get("kind") and not cleaned.get("description"):
             self.add_error("description", "Beskriv underlaget kort.")
+        if (cleaned.get("kind") or cleaned.get("description")) and "date" not in self.errors:
+            for error in evidence_date_errors(cleaned.get("date")):
+                self.add_error("date", error)
         return cleaned
 
 

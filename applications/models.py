@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from trygghet.models import (
@@ -284,6 +285,14 @@ class Application(models.Model):
             errors["consulted_committee"] = "Välj en stadsdelsnämnd."
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "Ange både latitud och longitud, eller ingen av dem."
+        for name, limit, sweden in (("latitude", 90, "55–69"), ("longitude", 180, "11–24")):
+            value = getattr(self, name)
+            if value is not None and not -limit <= value <= limit:
+                word = "Latituden" if name == "latitude" else "Longituden"
+                errors[name] = (
+                    f"{word} ska ligga mellan −{limit} och {limit} grader "
+                    f"(i Sverige ungefär {sweden})."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -318,6 +327,20 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description}"
+
+    def clean(self):
+        errors = evidence_date_errors(self.date)
+        if errors:
+            raise ValidationError({"date": errors})
+
+
+def evidence_date_errors(when) -> list[str]:
+    """Evidence is dated, and not in the future: it is what was found, not what will be."""
+    if when is None:
+        return ["Ange när underlaget togs fram (datum)."]
+    if when > timezone.localdate():
+        return ["Datumet ligger i framtiden: ange när underlaget togs fram."]
+    return []
 
 
 class CostItem(models.Model):

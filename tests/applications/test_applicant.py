@@ -10,6 +10,7 @@ from applications.models import Application, ApplicationStatus, Attachment, Roun
 from tests.allocations.helpers import plain
 from tests.conftest import make_committee, make_organisation, make_round, make_user
 from tests.helpers import table
+from tests.html import field
 from trygghet import roles
 from trygghet.models import CommitteeKind
 
@@ -342,3 +343,42 @@ def test_the_attachment_field_is_not_marked_required(client, setting):
     )
     assert "Välj en fil att ladda upp." in plain(response.text)
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field_name", "overrides", "message"),
+    [
+        (
+            "latitude",
+            {"latitude": "200", "longitude": "17,83"},
+            "Latituden ska ligga mellan −90 och 90 grader (i Sverige ungefär 55–69).",
+        ),
+        (
+            "longitude",
+            {"latitude": "59,39", "longitude": "-181"},
+            "Longituden ska ligga mellan −180 och 180 grader (i Sverige ungefär 11–24).",
+        ),
+        (
+            "underlag-0-date",
+            {"underlag-0-date": ""},
+            "Ange när underlaget togs fram (datum).",
+        ),
+        (
+            "underlag-0-date",
+            {"underlag-0-date": "2099-01-01"},
+            "Datumet ligger i framtiden: ange när underlaget togs fram.",
+        ),
+    ],
+)
+def test_impossible_coordinates_and_undated_or_future_evidence_are_refused(
+    client, setting, field_name, overrides, message
+):
+    """Latitude 200, evidence with no date and evidence dated in the future were accepted."""
+    client.force_login(setting["applicant"])
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    response = client.post(url, application_data(**overrides))
+    assert response.status_code == 200
+    described = field(response.text, f"id_{field_name}")
+    assert described.invalid and message in described.descriptions
+    assert "Inget är sparat." in plain(response.text)
+    assert not Application.objects.exists()

@@ -10,6 +10,7 @@ What the earlier journey tests already cover is not repeated here:
 """
 
 import csv
+import datetime
 import io
 import re
 from pathlib import Path
@@ -213,7 +214,9 @@ def _submitted_application() -> Application:
                 "contact_name": "Samir Sökande",
             },
             costs=[("Belysning", 500_000)],
-            evidence=[("trygghetsvandring", None, "Trygghetsvandring med boende.")],
+            evidence=[
+                ("trygghetsvandring", datetime.date(2024, 2, 1), "Trygghetsvandring med boende.")
+            ],
         ),
         by=applicant,
     )
