@@ -349,6 +349,7 @@ def _application_data(world) -> dict:
         "underlag-TOTAL_FORMS": "1",
         "underlag-INITIAL_FORMS": "0",
         "underlag-0-kind": "trygghetsvandring",
+        "underlag-0-date": "2024-04-10",
         "underlag-0-description": "Trygghetsvandring i april.",
     }
 
