@@ -137,18 +137,10 @@ class ApplicationPreview(ImportPreview):
         return PROPOSED in self.table.columns or MOTIVATION in self.table.columns
 
     @property
-    def file_applied_total(self) -> int:
-        return self.table.total(APPLIED)
-
-    @property
-    def file_proposed_total(self) -> int | None:
-        if any(row.proposed is not None for row in self.rows):
-            return self.table.total(PROPOSED)
-        return None
-
-    @property
-    def updated_rows(self) -> list[ApplicationRow]:
-        return [row for row in self.rows if row.application is not None]
+    def totals(self) -> list[int | None]:
+        """The file's applied and proposed totals; None when no row has a proposal."""
+        proposed = any(row.proposed is not None for row in self.rows)
+        return [self.table.total(APPLIED), self.table.total(PROPOSED) if proposed else None]
 
     def summary(self) -> str:
         """In Swedish: "5 nya ansökningar, 0 uppdaterade ansökningar och 4 bedömningar"."""
@@ -351,15 +343,9 @@ def _match_rows(preview: ApplicationPreview) -> None:
             problems.add(message, row.number, table.label(TITLE), "duplicate")
         if row.committee is not None:
             row.application = stored.get((row.committee.pk, key[1]))
-            row.assessment = _stored_assessment(row.application)
+            # None where there is none: a missing one-to-one is also an AttributeError.
+            row.assessment = getattr(row.application, "assessment", None)
         _check_assessment(preview, row)
-
-
-def _stored_assessment(application: Application | None) -> Assessment | None:
-    try:
-        return application.assessment if application else None
-    except Assessment.DoesNotExist:
-        return None
 
 
 def _match_focus_area(preview: ApplicationPreview, row: ApplicationRow, focus_areas: dict) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from trygghet.amounts import NBSP, format_amount
+from trygghet.amounts import NBSP, AmountError, format_amount, parse_amount
 from trygghet.imports.flow import ImportTarget
 from trygghet.imports.reader import FILE_UNITS, ImportFileError, file_unit
 from trygghet.models import Organisation
@@ -23,6 +23,14 @@ class ImportRefused(Exception):
 def plain(text: str) -> str:
     """Terminal text: non-breaking spaces as plain spaces."""
     return str(text).replace(NBSP, " ")
+
+
+def kronor(option: str, text: str) -> int:
+    """An amount option in kronor ("60100000", "60,1 mkr"); `option` names it when it is not."""
+    try:
+        return parse_amount(text, default_unit="kr")
+    except AmountError as error:
+        raise ImportRefused(f"{option}: {error}") from error
 
 
 def find_by_name(queryset, name: str):

@@ -4,8 +4,7 @@ then nothing is stored)."""
 
 from allocations.imports import preview_file
 from allocations.models import Package
-from trygghet.amounts import AmountError, parse_amount
-from trygghet.imports.command import ImportCommand, ImportRefused
+from trygghet.imports.command import ImportCommand, ImportRefused, kronor
 
 
 class Command(ImportCommand):
@@ -80,8 +79,5 @@ def _frames(values: list[str]) -> dict[int, int]:
             raise ImportRefused(
                 f"--frame {value}: skriv ÅR=BELOPP i kronor, till exempel 2024=5000000."
             )
-        try:
-            frames[int(year_text)] = parse_amount(amount_text, default_unit="kr")
-        except AmountError as error:
-            raise ImportRefused(f"--frame {value}: {error}") from error
+        frames[int(year_text)] = kronor(f"--frame {value}", amount_text)
     return frames
