@@ -39,21 +39,25 @@ def find_by_name(queryset, name: str):
 
 
 class ImportCommand(BaseCommand):
-    """Subclasses say what they import into (`target`: the option, the model, its help and
-    the message when it is missing) and implement `add_target_arguments`, `run_import`,
-    `print_table` and, for their own problems, `hint`."""
+    """Subclasses say what they import into and implement `add_target_arguments`,
+    `run_import`, `print_table` and, for their own problems, `hint`."""
 
-    target: str  # the option naming the object imported into: "package"
-    target_model: type
-    target_help: str  # "paketets namn"
-    target_missing: str  # "Paketet ”{name}” finns inte hos {organisation}. …"
+    target_model: type  # Package: the option naming the object is its model name, --package
+    target_names: tuple[str, str]  # ("Paketet", "det"): the object in Swedish, and "it"
     create_help: str  # what --create creates
+
+    @property
+    def target(self) -> str:
+        return self.target_model._meta.model_name
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="CSV- eller XLSX-fil")
         parser.add_argument("--organisation", required=True, metavar="NAME", help="kommunens namn")
         parser.add_argument(
-            f"--{self.target}", required=True, metavar="NAME", help=self.target_help
+            f"--{self.target}",
+            required=True,
+            metavar="NAME",
+            help=f"{self.target_names[0].lower()}s namn",
         )
         self.add_target_arguments(parser)
         parser.add_argument(
@@ -97,8 +101,11 @@ class ImportCommand(BaseCommand):
             objects = self.target_model.objects.filter(organisation=organisation)
             obj = find_by_name(objects.select_related("organisation"), name)
             if obj is None and not create:
-                missing = self.target_missing.format(name=name, organisation=organisation.name)
-                raise ImportRefused(missing)
+                the, it = self.target_names
+                raise ImportRefused(
+                    f"{the} ”{name}” finns inte hos {organisation.name}. "
+                    f"Använd --create för att skapa {it}."
+                )
         if options["unit"] is None:
             options["unit"] = file_unit(organisation.amount_unit) if organisation else "mkr"
         if obj is not None:

@@ -14,10 +14,7 @@ class Command(ImportCommand):
         "bara ett år (beslutad budget). Skriver ut tabellen och summorna per kolumn. Inget "
         "sparas om något är fel."
     )
-    target, target_model, target_help = "package", Package, "paketets namn"
-    target_missing = (
-        "Paketet ”{name}” finns inte hos {organisation}. Använd --create för att skapa det."
-    )
+    target_model, target_names = Package, ("Paketet", "det")
     create_help = "skapa organisation, paket, år och budgetposter som saknas"
 
     def add_target_arguments(self, parser):

@@ -16,10 +16,7 @@ class Command(ImportCommand):
         "Motivering. Skriver ut tabellen, summorna och omgångens sammanfattning. Inget sparas "
         "om något är fel."
     )
-    target, target_model, target_help = "round", Round, "omgångens namn"
-    target_missing = (
-        "Omgången ”{name}” finns inte hos {organisation}. Använd --create för att skapa den."
-    )
+    target_model, target_names = Round, ("Omgången", "den")
     create_help = "skapa organisation, omgång och nämnder som saknas"
 
     def add_target_arguments(self, parser):
