@@ -173,8 +173,6 @@ def _header_column(text: str, position: int) -> AmountColumn | None:
 
 def parse_table(rows: list[list[reader.Cell]], *, unit: str) -> AllocationTable:
     """Read headers, names and amounts; bare numbers are in `unit`. Touches no database."""
-    if reader.is_empty(rows):
-        return AllocationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
     header_index = reader.find_header_row(rows, lambda at, text: at and _header_column(text, at))
     table = AllocationTable(unit=unit, header_row=header_index + 1)
     name_header = reader.cell_text(rows[header_index][0]) if rows[header_index] else ""

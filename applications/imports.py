@@ -157,8 +157,6 @@ class ApplicationPreview(ImportPreview):
 
 def parse_applications(rows: list[list[reader.Cell]], *, unit: str) -> ApplicationTable:
     """Read headers, texts and amounts; bare numbers are in `unit`. Touches no database."""
-    if reader.is_empty(rows):
-        return ApplicationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
     header_index = reader.find_header_row(rows, lambda _, text: reader.match_key(text) in _HEADERS)
     table = ApplicationTable(unit=unit, header_row=header_index + 1)
     problems, header_row = table.problems, header_index + 1

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from trygghet.amounts import NBSP, AmountError, format_amount, parse_amount
-from trygghet.imports.flow import ImportTarget
+from trygghet.imports.flow import ImportFlow, ImportTarget
 from trygghet.imports.reader import FILE_UNITS, ImportFileError, file_unit
 from trygghet.models import Organisation
 
@@ -39,16 +39,16 @@ def find_by_name(queryset, name: str):
 
 
 class ImportCommand(BaseCommand):
-    """Subclasses say what they import into and implement `add_target_arguments`,
+    """Subclasses give the ImportFlow they run and implement `add_target_arguments`,
     `run_import`, `print_table` and, for their own problems, `hint`."""
 
-    target_model: type  # Package: the option naming the object is its model name, --package
-    target_names: tuple[str, str]  # ("Paketet", "det"): the object in Swedish, and "it"
+    flow: ImportFlow  # its model names the option of what is imported into: --package
+    target_names: tuple[str, str]  # ("Paketet", "det"): what is imported into, and "it"
     create_help: str  # what --create creates
 
     @property
     def target(self) -> str:
-        return self.target_model._meta.model_name
+        return self.flow.model._meta.model_name
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="CSV- eller XLSX-fil")
@@ -98,7 +98,7 @@ class ImportCommand(BaseCommand):
             raise ImportRefused(message)
         obj, name = None, options[self.target]
         if organisation is not None:
-            objects = self.target_model.objects.filter(organisation=organisation)
+            objects = self.flow.model.objects.filter(organisation=organisation)
             obj = find_by_name(objects.select_related("organisation"), name)
             if obj is None and not create:
                 the, it = self.target_names

@@ -202,10 +202,6 @@ def is_sum_row(name: str) -> bool:
     return bool(_SUM_ROW.match(name.casefold()))
 
 
-def is_empty(rows: list[list[Cell]]) -> bool:
-    return not any(cell_text(cell) for cells in rows for cell in cells)
-
-
 def find_header_row(rows: list[list[Cell]], is_header) -> int:
     """The first row with a cell that `is_header(position, text)`; title rows above it are
     skipped. Without any, the first non-empty row, so that its headers are reported."""

@@ -2,8 +2,7 @@
 [--dry-run]: the browser's import, for scripts. Exit 0 on success, 1 on any error (and
 then nothing is stored)."""
 
-from allocations.imports import preview_file
-from allocations.models import Package
+from allocations.imports import FLOW
 from trygghet.imports.command import ImportCommand, ImportRefused, kronor
 
 
@@ -14,7 +13,7 @@ class Command(ImportCommand):
         "bara ett år (beslutad budget). Skriver ut tabellen och summorna per kolumn. Inget "
         "sparas om något är fel."
     )
-    target_model, target_names = Package, ("Paketet", "det")
+    flow, target_names = FLOW, ("Paketet", "det")
     create_help = "skapa organisation, paket, år och budgetposter som saknas"
 
     def add_target_arguments(self, parser):
@@ -27,7 +26,7 @@ class Command(ImportCommand):
         )
 
     def run_import(self, content, target, options):
-        return preview_file(
+        return self.flow.read(
             content=content,
             unit=options["unit"],
             target=target,

@@ -4,8 +4,7 @@ success, 1 on any error (and then nothing is stored)."""
 
 from dataclasses import replace
 
-from applications.imports import preview_file
-from applications.models import Round
+from applications.imports import FLOW
 from trygghet.imports.command import ImportCommand, ImportRefused, kronor, plain
 
 
@@ -16,7 +15,7 @@ class Command(ImportCommand):
         "Motivering. Skriver ut tabellen, summorna och omgångens sammanfattning. Inget sparas "
         "om något är fel."
     )
-    target_model, target_names = Round, ("Omgången", "den")
+    flow, target_names = FLOW, ("Omgången", "den")
     create_help = "skapa organisation, omgång och nämnder som saknas"
 
     def add_target_arguments(self, parser):
@@ -34,7 +33,7 @@ class Command(ImportCommand):
             target = replace(target, year=year)
         elif target.year != year:
             raise ImportRefused(f"Omgången ”{target.name}” gäller {target.year}, inte {year}.")
-        return preview_file(
+        return self.flow.read(
             content=content,
             unit=options["unit"],
             target=target,
