@@ -210,14 +210,8 @@ def parse_table(rows: list[list[reader.Cell]], *, unit: str) -> AllocationTable:
     invalid_columns = {position for _, position in table.invalid_cells}
     for column in table.columns:
         if table.sum_row is not None and column.position not in invalid_columns:
-            reader.check_sum(
-                problems,
-                declared=table.sum_row.values[column.position],
-                actual=table.total(column),
-                unit=unit,
-                row=table.sum_row.number,
-                column=column.label,
-            )
+            declared, actual = table.sum_row.values[column.position], table.total(column)
+            reader.check_sum(problems, table.sum_row.number, column.label, declared, actual, unit)
     return table
 
 

@@ -5,10 +5,8 @@ central office has assessed the applications, `Föreslaget belopp; Motivering`. 
 are matched ignoring case, in any order. A row whose Nämnd is Summa/Totalt is checked
 against the rows, never stored.
 
-`parse_applications` reads headers, texts and amounts (no database); `build_preview`
-matches committees, focus areas and stored applications and writes them, in a
-transaction that is rolled back unless the import is stored. The round after the import
-is summed up by `round_summary`, as the round's own page sums it.
+`parse_applications` reads the file; `build_preview` matches committees, focus areas and
+stored applications and writes them, rolled back unless the import is stored.
 """
 
 import copy
@@ -186,15 +184,10 @@ def parse_applications(rows: list[list[reader.Cell]], *, unit: str) -> Applicati
     if not table.rows:
         problems.add("Filen har inga ansökningar under rubrikraden.")
     for key in AMOUNT_COLUMNS:
-        if table.sum_row is not None and not any(key in row.invalid for row in table.rows):
-            reader.check_sum(
-                problems,
-                declared=getattr(table.sum_row, key),
-                actual=table.total(key),
-                unit=unit,
-                row=table.sum_row.number,
-                column=table.label(key),
-            )
+        sum_row = table.sum_row
+        if sum_row is not None and not any(key in row.invalid for row in table.rows):
+            declared, actual = getattr(sum_row, key), table.total(key)
+            reader.check_sum(problems, sum_row.number, table.label(key), declared, actual, unit)
     return table
 
 

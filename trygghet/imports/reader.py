@@ -223,16 +223,14 @@ def headers(rows, header_index: int, problems: Problems, *, unheaded: str, start
             problems.add(unheaded, header_index + 1, get_column_letter(position + 1), "header")
 
 
-def check_sum(problems: Problems, *, declared, actual: int, unit: str, row: int, column: str):
+def check_sum(problems: Problems, row: int, column: str, declared, actual: int, unit: str):
     """A Summa row's amount that disagrees with the sum of its rows is a problem."""
     if declared is not None and declared != actual:
-        problems.add(
+        message = (
             f"Summa-raden {format_amount(declared, unit)} stämmer inte med "
-            f"radernas summa {format_amount(actual, unit)}.",
-            row,
-            column,
-            "sum",
+            f"radernas summa {format_amount(actual, unit)}."
         )
+        problems.add(message, row, column, "sum")
 
 
 def preview_unit(organisation, file_unit: str) -> str:
