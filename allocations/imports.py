@@ -4,9 +4,8 @@ The table is the one officials keep: the first column names the budget line, the
 columns are headed `Förslag 2024`, `Budget 2023`, `Utfall 2023` or a bare year (`2022`,
 that year's decided budget). A row named Summa/Totalt is checked, never stored.
 
-`parse_table` reads headers, names and amounts (no database); `build_preview` matches
-the names to the package's lines and writes years, lines and amounts through the
-allocation services, in a transaction that is rolled back unless the import is stored.
+`parse_table` reads the file; `build_preview` matches its names to the package's lines
+and writes years, lines and amounts, rolled back unless the import is stored.
 """
 
 import re
