@@ -4,9 +4,8 @@ The table is the one officials keep: the first column names the budget line, the
 columns are headed `Förslag 2024`, `Budget 2023`, `Utfall 2023` or a bare year (`2022`,
 that year's decided budget). A row named Summa/Totalt is checked, never stored.
 
-`parse_table` reads headers, names and amounts (no database); `build_preview` matches
-the names to the package's lines and writes years, lines and amounts through the
-allocation services, in a transaction that is rolled back unless the import is stored.
+`parse_table` reads the file; `build_preview` matches its names to the package's lines
+and writes years, lines and amounts, rolled back unless the import is stored.
 """
 
 import re
@@ -14,21 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 
-from allocations.models import (
-    Amount,
-    AmountKind,
-    BudgetLine,
-    BudgetLineLabel,
-    Package,
-    PackageYear,
-    YearStatus,
-)
-from allocations.rules import (
-    ensure_amounts_editable,
-    frame_difference_message,
-)
+from allocations.models import Amount, AmountKind, BudgetLine, Package, PackageYear, YearStatus
+from allocations.rules import ensure_amounts_editable, frame_difference_message
 from allocations.services import allocation_save, budget_line_add, package_year_start
 from trygghet.amounts import AmountError, format_amount_with_unit, parse_amount
 from trygghet.imports import reader
@@ -85,7 +72,6 @@ class PreviewRow:
     values: dict[int, int | None] = field(default_factory=dict)  # column position -> kronor
     line: BudgetLine | None = None
     new: bool = False  # the import creates a line named `name`
-    active_from: int | None = None  # a new line's first year
     needs_mapping: bool = False
     cells: list[PreviewCell] = field(default_factory=list)
 
@@ -176,11 +162,6 @@ def normalise_name(name: str) -> str:
     return _SUFFIX.sub("", name.casefold().translate(_DASHES)).strip()
 
 
-def _exact_key(name: str) -> str:
-    """A name as matched exactly: only case and spacing ignored."""
-    return " ".join(name.casefold().split())
-
-
 def _header_column(text: str, position: int) -> AmountColumn | None:
     match = _HEADER.match(text.casefold())
     if not match or not 1900 <= int(match.group("year")) <= 2199:
@@ -191,8 +172,6 @@ def _header_column(text: str, position: int) -> AmountColumn | None:
 
 def parse_table(rows: list[list[reader.Cell]], *, unit: str) -> AllocationTable:
     """Read headers, names and amounts; bare numbers are in `unit`. Touches no database."""
-    if reader.is_empty(rows):
-        return AllocationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
     header_index = reader.find_header_row(rows, lambda at, text: at and _header_column(text, at))
     table = AllocationTable(unit=unit, header_row=header_index + 1)
     name_header = reader.cell_text(rows[header_index][0]) if rows[header_index] else ""
@@ -230,14 +209,8 @@ def parse_table(rows: list[list[reader.Cell]], *, unit: str) -> AllocationTable:
     invalid_columns = {position for _, position in table.invalid_cells}
     for column in table.columns:
         if table.sum_row is not None and column.position not in invalid_columns:
-            reader.check_sum(
-                problems,
-                declared=table.sum_row.values[column.position],
-                actual=table.total(column),
-                unit=unit,
-                row=table.sum_row.number,
-                column=column.label,
-            )
+            declared, actual = table.sum_row.values[column.position], table.total(column)
+            reader.check_sum(problems, table.sum_row.number, column.label, declared, actual, unit)
     return table
 
 
@@ -276,7 +249,7 @@ def _read_row(table: AllocationTable, number: int, cells: list[reader.Cell], nam
         return
     # The same name twice; names that differ only in their suffix may be different lines
     # ("Trygghetsvärdar (Orminge)", "Trygghetsvärdar (Fisksätra)").
-    first = names.setdefault(_exact_key(name), number)
+    first = names.setdefault(reader.match_key(name), number)
     if first != number:
         problems.add(f"”{name}” står redan på rad {first}.", number, name_column, "duplicate")
     table.rows.append(row)
@@ -295,7 +268,7 @@ class _LineMatcher:
             for name in {line.name, *(entry.label for entry in line.labels.all())}:
                 for index, key in (
                     (self.by_name, normalise_name(name)),
-                    (self.by_exact, _exact_key(name)),
+                    (self.by_exact, reader.match_key(name)),
                 ):
                     if line not in index.setdefault(key, []):
                         index[key].append(line)
@@ -303,7 +276,7 @@ class _LineMatcher:
     def match(self, name: str) -> tuple[BudgetLine | None, list[BudgetLine]]:
         """The one line `name` means, or None and the lines it could mean."""
         candidates = self.by_name.get(normalise_name(name), [])
-        exact = self.by_exact.get(_exact_key(name), [])
+        exact = self.by_exact.get(reader.match_key(name), [])
         for lines in (candidates, exact):
             if len(lines) == 1:
                 return lines[0], lines
@@ -339,10 +312,8 @@ def _write(preview: AllocationPreview, by) -> None:
 
 
 def _load_package(preview: AllocationPreview, package: Package) -> None:
-    labels = Prefetch("labels", queryset=BudgetLineLabel.objects.order_by("from_year"))
-    preview.lines = list(
-        BudgetLine.objects.filter(package=package).prefetch_related(labels).order_by("order", "pk")
-    )
+    lines = BudgetLine.objects.filter(package=package).prefetch_related("labels")
+    preview.lines = list(lines.order_by("order", "pk"))
     preview.years = {year.year: year for year in PackageYear.objects.filter(package=package)}
     for package_year in preview.years.values():
         package_year.package = package  # the lock rule names the package
@@ -481,7 +452,6 @@ def _write_new_lines(preview: AllocationPreview, years, by) -> dict[int, BudgetL
     for row in new_rows:
         valued = [column for column in by_year if row.values[column.position] is not None]
         column = (valued or by_year)[0]
-        row.active_from = column.year
         if column.year not in years:
             continue  # a missing year, already a problem
         try:
@@ -523,6 +493,7 @@ def _write_column(preview: AllocationPreview, column, package_year: PackageYear,
                     "är desamma som de sparade och lämnas orörda."
                 )
         return
+    # Saving a proposal makes a year marked förslag a draft again.
     was_proposal = package_year.status == YearStatus.PROPOSAL
     try:
         allocation_save(package_year=package_year, kind=column.kind, amounts=changes, by=by)
@@ -531,11 +502,7 @@ def _write_column(preview: AllocationPreview, column, package_year: PackageYear,
             raise  # a field of one amount: no cell to show it at
         _refused(preview, error, row=first_row, column=column)
         return
-    if (
-        was_proposal
-        and column.kind == AmountKind.PROPOSAL
-        and PackageYear.objects.filter(pk=package_year.pk, status=YearStatus.DRAFT).exists()
-    ):
+    if was_proposal and column.kind == AmountKind.PROPOSAL:
         preview.notes.append(
             f"Förslaget för {column.year} ändras, så året blir utkast igen. Markera det som "
             "förslag när summan stämmer med ramen."
@@ -569,14 +536,8 @@ def _lay_out(preview: AllocationPreview) -> None:
         cells = [row.cells[index].kronor for row in preview.rows + preview.other_rows]
         present = [kronor for kronor in cells if kronor is not None]
         total = sum(present) if present else None
-        if column.year in preview.frames:
-            frame = preview.frames[column.year]
-        elif column.year in preview.years:
-            frame = preview.years[column.year].frame
-        elif column.year in preview.new_years:
-            frame = preview.new_years[column.year].frame
-        else:
-            frame = None
+        year = preview.years.get(column.year) or preview.new_years.get(column.year)
+        frame = preview.frames.get(column.year, year.frame if year else None)
         preview.totals.append(total)
         preview.column_frames.append(frame)
         if frame is not None and total is not None and total > frame:

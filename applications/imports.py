@@ -5,10 +5,8 @@ central office has assessed the applications, `Föreslaget belopp; Motivering`. 
 are matched ignoring case, in any order. A row whose Nämnd is Summa/Totalt is checked
 against the rows, never stored.
 
-`parse_applications` reads headers, texts and amounts (no database); `build_preview`
-matches committees, focus areas and stored applications and writes them, in a
-transaction that is rolled back unless the import is stored. The round after the import
-is summed up by `round_summary`, as the round's own page sums it.
+`parse_applications` reads the file; `build_preview` matches committees, focus areas and
+stored applications and writes them, rolled back unless the import is stored.
 """
 
 import copy
@@ -137,18 +135,10 @@ class ApplicationPreview(ImportPreview):
         return PROPOSED in self.table.columns or MOTIVATION in self.table.columns
 
     @property
-    def file_applied_total(self) -> int:
-        return self.table.total(APPLIED)
-
-    @property
-    def file_proposed_total(self) -> int | None:
-        if any(row.proposed is not None for row in self.rows):
-            return self.table.total(PROPOSED)
-        return None
-
-    @property
-    def updated_rows(self) -> list[ApplicationRow]:
-        return [row for row in self.rows if row.application is not None]
+    def totals(self) -> list[int | None]:
+        """The file's applied and proposed totals; None when no row has a proposal."""
+        proposed = any(row.proposed is not None for row in self.rows)
+        return [self.table.total(APPLIED), self.table.total(PROPOSED) if proposed else None]
 
     def summary(self) -> str:
         """In Swedish: "5 nya ansökningar, 0 uppdaterade ansökningar och 4 bedömningar"."""
@@ -165,8 +155,6 @@ class ApplicationPreview(ImportPreview):
 
 def parse_applications(rows: list[list[reader.Cell]], *, unit: str) -> ApplicationTable:
     """Read headers, texts and amounts; bare numbers are in `unit`. Touches no database."""
-    if reader.is_empty(rows):
-        return ApplicationTable(unit=unit, problems=Problems([ImportProblem("Filen är tom.")]))
     header_index = reader.find_header_row(rows, lambda _, text: reader.match_key(text) in _HEADERS)
     table = ApplicationTable(unit=unit, header_row=header_index + 1)
     problems, header_row = table.problems, header_index + 1
@@ -196,15 +184,10 @@ def parse_applications(rows: list[list[reader.Cell]], *, unit: str) -> Applicati
     if not table.rows:
         problems.add("Filen har inga ansökningar under rubrikraden.")
     for key in AMOUNT_COLUMNS:
-        if table.sum_row is not None and not any(key in row.invalid for row in table.rows):
-            reader.check_sum(
-                problems,
-                declared=getattr(table.sum_row, key),
-                actual=table.total(key),
-                unit=unit,
-                row=table.sum_row.number,
-                column=table.label(key),
-            )
+        sum_row = table.sum_row
+        if sum_row is not None and not any(key in row.invalid for row in table.rows):
+            declared, actual = getattr(sum_row, key), table.total(key)
+            reader.check_sum(problems, sum_row.number, table.label(key), declared, actual, unit)
     return table
 
 
@@ -351,15 +334,9 @@ def _match_rows(preview: ApplicationPreview) -> None:
             problems.add(message, row.number, table.label(TITLE), "duplicate")
         if row.committee is not None:
             row.application = stored.get((row.committee.pk, key[1]))
-            row.assessment = _stored_assessment(row.application)
+            # None where there is none: a missing one-to-one is also an AttributeError.
+            row.assessment = getattr(row.application, "assessment", None)
         _check_assessment(preview, row)
-
-
-def _stored_assessment(application: Application | None) -> Assessment | None:
-    try:
-        return application.assessment if application else None
-    except Assessment.DoesNotExist:
-        return None
 
 
 def _match_focus_area(preview: ApplicationPreview, row: ApplicationRow, focus_areas: dict) -> None:

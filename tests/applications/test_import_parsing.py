@@ -225,7 +225,7 @@ def test_the_example_file_matches_committees_and_focus_areas_ignoring_case(stock
         ("Idrottsnämnden", "Förebyggande arbete"),
     ]
     assert result.unit == "mnkr"
-    assert (result.file_applied_total, result.file_proposed_total) == (10_000_000, 6_100_000)
+    assert result.totals == [10_000_000, 6_100_000]
     assert result.summary_sentences == [
         f"5 ansökningar om totalt 10,0{NBSP}mnkr.",
         f"3 ansökningar föreslås beviljas medel om totalt 6,1{NBSP}mnkr.",

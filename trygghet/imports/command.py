@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from trygghet.amounts import NBSP, format_amount
-from trygghet.imports.flow import ImportTarget
+from trygghet.amounts import NBSP, AmountError, format_amount, parse_amount
+from trygghet.imports.flow import ImportFlow, ImportTarget
 from trygghet.imports.reader import FILE_UNITS, ImportFileError, file_unit
 from trygghet.models import Organisation
 
@@ -25,27 +25,39 @@ def plain(text: str) -> str:
     return str(text).replace(NBSP, " ")
 
 
+def kronor(option: str, text: str) -> int:
+    """An amount option in kronor ("60100000", "60,1 mkr"); `option` names it when it is not."""
+    try:
+        return parse_amount(text, default_unit="kr")
+    except AmountError as error:
+        raise ImportRefused(f"{option}: {error}") from error
+
+
 def find_by_name(queryset, name: str):
     """The object named exactly `name`, else the one named so in other case, else None."""
     return queryset.filter(name=name).first() or queryset.filter(name__iexact=name).first()
 
 
 class ImportCommand(BaseCommand):
-    """Subclasses say what they import into (`target`: the option, the model, its help and
-    the message when it is missing) and implement `add_target_arguments`, `run_import`,
-    `print_table` and, for their own problems, `hint`."""
+    """Subclasses give the ImportFlow they run and implement `add_target_arguments`,
+    `run_import`, `print_table` and, for their own problems, `hint`."""
 
-    target: str  # the option naming the object imported into: "package"
-    target_model: type
-    target_help: str  # "paketets namn"
-    target_missing: str  # "Paketet ”{name}” finns inte hos {organisation}. …"
+    flow: ImportFlow  # its model names the option of what is imported into: --package
+    target_names: tuple[str, str]  # ("Paketet", "det"): what is imported into, and "it"
     create_help: str  # what --create creates
+
+    @property
+    def target(self) -> str:
+        return self.flow.model._meta.model_name
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="CSV- eller XLSX-fil")
         parser.add_argument("--organisation", required=True, metavar="NAME", help="kommunens namn")
         parser.add_argument(
-            f"--{self.target}", required=True, metavar="NAME", help=self.target_help
+            f"--{self.target}",
+            required=True,
+            metavar="NAME",
+            help=f"{self.target_names[0].lower()}s namn",
         )
         self.add_target_arguments(parser)
         parser.add_argument(
@@ -86,11 +98,14 @@ class ImportCommand(BaseCommand):
             raise ImportRefused(message)
         obj, name = None, options[self.target]
         if organisation is not None:
-            objects = self.target_model.objects.filter(organisation=organisation)
+            objects = self.flow.model.objects.filter(organisation=organisation)
             obj = find_by_name(objects.select_related("organisation"), name)
             if obj is None and not create:
-                missing = self.target_missing.format(name=name, organisation=organisation.name)
-                raise ImportRefused(missing)
+                the, it = self.target_names
+                raise ImportRefused(
+                    f"{the} ”{name}” finns inte hos {organisation.name}. "
+                    f"Använd --create för att skapa {it}."
+                )
         if options["unit"] is None:
             options["unit"] = file_unit(organisation.amount_unit) if organisation else "mkr"
         if obj is not None:

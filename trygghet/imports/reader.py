@@ -202,10 +202,6 @@ def is_sum_row(name: str) -> bool:
     return bool(_SUM_ROW.match(name.casefold()))
 
 
-def is_empty(rows: list[list[Cell]]) -> bool:
-    return not any(cell_text(cell) for cells in rows for cell in cells)
-
-
 def find_header_row(rows: list[list[Cell]], is_header) -> int:
     """The first row with a cell that `is_header(position, text)`; title rows above it are
     skipped. Without any, the first non-empty row, so that its headers are reported."""
@@ -227,16 +223,14 @@ def headers(rows, header_index: int, problems: Problems, *, unheaded: str, start
             problems.add(unheaded, header_index + 1, get_column_letter(position + 1), "header")
 
 
-def check_sum(problems: Problems, *, declared, actual: int, unit: str, row: int, column: str):
+def check_sum(problems: Problems, row: int, column: str, declared, actual: int, unit: str):
     """A Summa row's amount that disagrees with the sum of its rows is a problem."""
     if declared is not None and declared != actual:
-        problems.add(
+        message = (
             f"Summa-raden {format_amount(declared, unit)} stämmer inte med "
-            f"radernas summa {format_amount(actual, unit)}.",
-            row,
-            column,
-            "sum",
+            f"radernas summa {format_amount(actual, unit)}."
         )
+        problems.add(message, row, column, "sum")
 
 
 def preview_unit(organisation, file_unit: str) -> str:

@@ -148,7 +148,9 @@ def _preview(request, flow, obj, *, missing: str):
     try:
         result = flow.preview(obj, kept)
     except ImportFileError as error:
-        return _start_again(request, flow, obj, str(error))
+        flow.discard(request, obj)
+        messages.error(request, str(error))
+        return redirect(_url(flow, "upload", obj))
     rows, choices = flow.mapping_rows(result), flow.mapping_choices(result)
     form = ImportMappingForm(request.POST if confirming else None, rows=rows, choices=choices)
     if form.is_valid():
@@ -166,12 +168,6 @@ def cancel(request, pk: int, flow):
     flow.discard(request, obj)
     messages.info(request, "Importen är avbruten. Inget har sparats.")
     return redirect(flow.done_url(obj))
-
-
-def _start_again(request, flow, obj, message: str):
-    flow.discard(request, obj)
-    messages.error(request, message)
-    return redirect(_url(flow, "upload", obj))
 
 
 def _links(flow, obj) -> dict:

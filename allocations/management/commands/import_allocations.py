@@ -2,10 +2,8 @@
 [--dry-run]: the browser's import, for scripts. Exit 0 on success, 1 on any error (and
 then nothing is stored)."""
 
-from allocations.imports import preview_file
-from allocations.models import Package
-from trygghet.amounts import AmountError, parse_amount
-from trygghet.imports.command import ImportCommand, ImportRefused
+from allocations.imports import FLOW
+from trygghet.imports.command import ImportCommand, ImportRefused, kronor
 
 
 class Command(ImportCommand):
@@ -15,10 +13,7 @@ class Command(ImportCommand):
         "bara ett år (beslutad budget). Skriver ut tabellen och summorna per kolumn. Inget "
         "sparas om något är fel."
     )
-    target, target_model, target_help = "package", Package, "paketets namn"
-    target_missing = (
-        "Paketet ”{name}” finns inte hos {organisation}. Använd --create för att skapa det."
-    )
+    flow, target_names = FLOW, ("Paketet", "det")
     create_help = "skapa organisation, paket, år och budgetposter som saknas"
 
     def add_target_arguments(self, parser):
@@ -31,7 +26,7 @@ class Command(ImportCommand):
         )
 
     def run_import(self, content, target, options):
-        return preview_file(
+        return self.flow.read(
             content=content,
             unit=options["unit"],
             target=target,
@@ -80,8 +75,5 @@ def _frames(values: list[str]) -> dict[int, int]:
             raise ImportRefused(
                 f"--frame {value}: skriv ÅR=BELOPP i kronor, till exempel 2024=5000000."
             )
-        try:
-            frames[int(year_text)] = parse_amount(amount_text, default_unit="kr")
-        except AmountError as error:
-            raise ImportRefused(f"--frame {value}: {error}") from error
+        frames[int(year_text)] = kronor(f"--frame {value}", amount_text)
     return frames

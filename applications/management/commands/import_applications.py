@@ -4,10 +4,8 @@ success, 1 on any error (and then nothing is stored)."""
 
 from dataclasses import replace
 
-from applications.imports import preview_file
-from applications.models import Round
-from trygghet.amounts import AmountError, parse_amount
-from trygghet.imports.command import ImportCommand, ImportRefused, plain
+from applications.imports import FLOW
+from trygghet.imports.command import ImportCommand, ImportRefused, kronor, plain
 
 
 class Command(ImportCommand):
@@ -17,10 +15,7 @@ class Command(ImportCommand):
         "Motivering. Skriver ut tabellen, summorna och omgångens sammanfattning. Inget sparas "
         "om något är fel."
     )
-    target, target_model, target_help = "round", Round, "omgångens namn"
-    target_missing = (
-        "Omgången ”{name}” finns inte hos {organisation}. Använd --create för att skapa den."
-    )
+    flow, target_names = FLOW, ("Omgången", "den")
     create_help = "skapa organisation, omgång och nämnder som saknas"
 
     def add_target_arguments(self, parser):
@@ -32,12 +27,13 @@ class Command(ImportCommand):
         )
 
     def run_import(self, content, target, options):
-        year, frame = _year(options["year"]), _frame(options["frame"])
+        year, frame = _year(options["year"]), options["frame"]
+        frame = kronor(f"--frame {frame}", frame) if frame is not None else None
         if target.instance is None:
             target = replace(target, year=year)
         elif target.year != year:
             raise ImportRefused(f"Omgången ”{target.name}” gäller {target.year}, inte {year}.")
-        return preview_file(
+        return self.flow.read(
             content=content,
             unit=options["unit"],
             target=target,
@@ -56,10 +52,9 @@ class Command(ImportCommand):
             title = row.title + (" *" if row.application is not None else "")
             amounts = self.amounts(preview.unit, row.applied, row.proposed)
             rows.append([str(row.number), row.committee_label, title, *amounts])
-        totals = (preview.file_applied_total, preview.file_proposed_total)
-        rows.append(["", "Summa", "", *self.amounts(preview.unit, *totals)])
+        rows.append(["", "Summa", "", *self.amounts(preview.unit, *preview.totals)])
         self.write_table(rows, left=(1, 2))
-        if preview.updated_rows:
+        if any(row.application is not None for row in preview.rows):
             self.stdout.write("* finns redan i omgången och uppdateras")
         self.stdout.write("")
         for sentence in preview.summary_sentences:
@@ -80,12 +75,3 @@ def _year(value: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise ImportRefused(f"--year {value}: skriv året med fyra siffror, till exempel 2024.")
     return int(text)
-
-
-def _frame(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_amount(value, default_unit="kr")
-    except AmountError as error:
-        raise ImportRefused(f"--frame {value}: {error}") from error
