@@ -169,3 +169,14 @@ def test_the_retire_button_asks_first(client, demo):
     assert (
         'data-confirm="Avsluta Trygghetsvärdar från 2024? Posten finns kvar i tidigare år' in page
     )
+
+
+def test_ids_and_anchors_keep_plain_numbers_past_a_thousand(client, demo):
+    """Numbers in HTML attributes are never localized: a line with pk 1234 got
+    id="rad-1 234", so the page's own #rad-1234 link after a move led nowhere."""
+    package = nacka(client)
+    BudgetLine.objects.create(pk=1234, package=package, name="Ny post", order=99, active_from=2024)
+    response = client.post(reverse("allocations:line-move", args=[package.pk, 2024, 1234, "upp"]))
+    assert response["Location"].endswith("#rad-1234")
+    page = client.get(response["Location"]).text
+    assert 'id="rad-1234"' in page
