@@ -577,9 +577,16 @@ class AllocationImportFlow(ImportFlow):
     def mapping_choices(self, preview) -> list:
         return [
             ("", "Välj budgetpost …"),
-            ("Befintliga budgetposter", [(str(line.pk), line.name) for line in preview.lines]),
+            ("Befintliga budgetposter", [(str(line.pk), line.name) for line in _offered(preview)]),
             (NEW, "Skapa ny budgetpost"),
         ]
+
+
+def _offered(preview: AllocationPreview) -> list[BudgetLine]:
+    """The lines a row can be mapped to: those in force in a year of the file (a line
+    retired before them is not offered as a place for this year's amounts)."""
+    years = {column.year for column in preview.columns}
+    return [line for line in preview.lines if any(line.is_active_in(year) for year in years)]
 
 
 FLOW = AllocationImportFlow()

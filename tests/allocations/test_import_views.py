@@ -305,3 +305,16 @@ def test_the_preview_page_reads_once_and_writes_each_change_once(
     assert response.status_code == 200
     assert response.text.count("tidigare 1,0") == lines  # every outcome 1,0 → 0,9
     assert "Skapa ny budgetpost" in response.text
+
+
+def test_retired_lines_are_not_offered_in_the_name_mapping(client, nacka):
+    """A 2024 row that matches no name offered Ambulerande trygghetsvärdar, retired after
+    2022, as a place for its amounts."""
+    official = login(client, "nacka-handlaggare")
+    content = "Budgetpost;Förslag 2024\nTrygghetsvärdar;1,6\nNågot helt nytt;0,1\n".encode()
+    upload(official, nacka, content)
+    page = official.get(url("preview", nacka)).text
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert "Trygghetsvärdar" in options and "Skapa ny budgetpost" in options
+    assert "Ambulerande trygghetsvärdar" not in options
+    assert "Brottsförebyggande trygghetssamordnare" not in options
