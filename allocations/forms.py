@@ -87,16 +87,27 @@ class LineForm(forms.Form):
     focus_area = forms.ModelChoiceField(
         label="Fokusområde", queryset=FocusArea.objects.none(), required=False, empty_label="Inget"
     )
+    # Offered (with the reason) only when the name is a line that ended last year.
+    take_back = forms.BooleanField(
+        label="Ta tillbaka den avslutade budgetposten i stället för att skapa en ny",
+        required=False,
+    )
 
     def __init__(self, *args, package: Package, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+        if not self.is_bound:
+            del self.fields["take_back"]
         self.fields["recipient"].queryset = Committee.objects.filter(
             organisation_id=package.organisation_id
         )
         self.fields["focus_area"].queryset = FocusArea.objects.filter(
             programme__organisation_id=package.organisation_id
         ).select_related("programme")
+
+    def offers_take_back(self) -> bool:
+        """Whether the checkbox is shown again: the service asked for it, or it was ticked."""
+        return "take_back" in self.errors or bool(self.data.get(self.add_prefix("take_back")))
 
 
 class RenameLineForm(forms.Form):

@@ -285,14 +285,30 @@ def budget_line_add(
     description: str = "",
     recipient=None,
     focus_area=None,
+    take_back: bool = False,
     by=None,
 ) -> models.BudgetLine:
-    """A new line from this year on, placed last."""
+    """A new line from this year on, placed last; or, with `take_back`, the line of that
+    name that ended the year before, continued (one row in the year-over-year tables)."""
     _ensure_year_open(package_year)
-    package = package_year.package
+    package, year = package_year.package, package_year.year
     name = name.strip()
-    if package.lines.active_in(package_year.year).filter(name__iexact=name).exists():
+    # Compared in Python: SQLite's case-insensitive matching knows only ASCII (Ö ≠ ö).
+    key = name.casefold()
+    if any(line.name.casefold() == key for line in package.lines.active_in(year)):
         raise ValidationError({"name": f"Det finns redan en budgetpost som heter ”{name}”."})
+    retired = max(
+        (
+            line
+            for line in package.lines.filter(active_to__lt=year).prefetch_related("labels")
+            if key
+            in {line.name.casefold(), *(entry.label.casefold() for entry in line.labels.all())}
+        ),
+        key=lambda line: line.active_to,
+        default=None,
+    )
+    if retired is not None:
+        return _take_back(retired, package_year, name=name, take_back=take_back)
     line = models.BudgetLine(
         package=package,
         name=name,
@@ -304,6 +320,33 @@ def budget_line_add(
     )
     line.full_clean()
     line.save()
+    return line
+
+
+def _take_back(line: models.BudgetLine, package_year, *, name: str, take_back: bool):
+    """A retired line named `name` is taken back rather than added a second time; only the
+    year after it ended, since a gap would put it in decided years' tables."""
+    year, period = package_year.year, f"{line.active_from}–{line.active_to}"
+    if line.active_to != year - 1:
+        raise ValidationError(
+            {
+                "name": f"”{name}” är en avslutad budgetpost ({period}). En ny post med samma "
+                "namn blir en andra rad i tabellerna år för år: ge den ett namn som skiljer "
+                f"den från den gamla, till exempel ”{name} ({year})”."
+            },
+            code="retired",
+        )
+    if not take_back:
+        raise ValidationError(
+            {
+                "take_back": f"”{name}” är en avslutad budgetpost ({period}). Kryssa i rutan "
+                f"för att ta tillbaka den från {year} i stället för att skapa en ny."
+            },
+            code="retired",
+        )
+    line.active_to = None
+    line.full_clean()
+    line.save(update_fields=["active_to"])
     return line
 
 

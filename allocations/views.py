@@ -354,8 +354,11 @@ def line_add(request, package_year):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Budgetposten ”{line.name}” är tillagd från {year}.")
+            verb = "tillbakatagen" if form.cleaned_data["take_back"] else "tillagd"
+            messages.success(request, f"Budgetposten ”{line.name}” är {verb} från {year}.")
             return redirect("allocations:lines", pk=pk, year=year)
+    if not form.offers_take_back():
+        form.fields.pop("take_back", None)
     return _render_lines(request, package_year, add_form=form)
 
 

@@ -180,3 +180,43 @@ def test_ids_and_anchors_keep_plain_numbers_past_a_thousand(client, demo):
     assert response["Location"].endswith("#rad-1234")
     page = client.get(response["Location"]).text
     assert 'id="rad-1234"' in page
+
+
+def _add(client, package, name, **extra):
+    url = reverse("allocations:line-add", args=[package.pk, 2024])
+    return client.post(url, {"add-name": name, **extra}, follow=True)
+
+
+def test_a_line_named_like_one_retired_last_year_is_taken_back_not_added_twice(client, demo):
+    """Adding a line named like a retired one made a second identical row in the
+    year-over-year tables; the retired line is offered back instead."""
+    package = nacka(client)
+    line = BudgetLine.objects.get(package=package, name="Övriga insatser")
+    client.post(reverse("allocations:line-retire", args=[package.pk, 2024, line.pk]))
+    line.refresh_from_db()
+    assert line.active_to == 2023
+    lines_before = BudgetLine.objects.filter(package=package).count()
+
+    offered = _add(client, package, "övriga insatser")
+    page = plain(offered.text)
+    assert "”övriga insatser” är en avslutad budgetpost (2020–2023)." in page
+    assert "Ta tillbaka den avslutade budgetposten i stället för att skapa en ny" in page
+    assert BudgetLine.objects.filter(package=package).count() == lines_before
+
+    taken = _add(client, package, "övriga insatser", **{"add-take_back": "on"})
+    assert "Budgetposten ”Övriga insatser” är tillbakatagen från 2024." in plain(taken.text)
+    line.refresh_from_db()
+    assert line.active_to is None
+    assert BudgetLine.objects.filter(package=package).count() == lines_before
+
+
+def test_a_line_retired_years_ago_is_not_added_under_the_same_name(client, demo):
+    """Taking back a line retired after 2022 would put it in the decided 2023 table."""
+    package = nacka(client)
+    lines_before = BudgetLine.objects.filter(package=package).count()
+    response = _add(client, package, "Ambulerande trygghetsvärdar")
+    page = plain(response.text)
+    assert "”Ambulerande trygghetsvärdar” är en avslutad budgetpost (2020–2022)." in page
+    assert "till exempel ”Ambulerande trygghetsvärdar (2024)”" in page
+    assert "Ta tillbaka den avslutade" not in page
+    assert BudgetLine.objects.filter(package=package).count() == lines_before
