@@ -31,7 +31,7 @@ from applications.models import (
 )
 from applications.rules import ensure_assessment_valid, ensure_round_open
 from applications.selectors import decision_applications
-from trygghet.amounts import format_amount_with_unit
+from trygghet.amounts import format_amount_with_unit, implausible_amount_message
 from trygghet.concurrency import concurrent_change
 from trygghet.decisions import (
     DecisionRecord,
@@ -258,6 +258,11 @@ def application_save(
         _ensure_applicant_may_edit(application, by)
         _ensure_application_version(application, expected_version)
     applied_amount = content.fields.get("applied_amount", application.applied_amount)
+    implausible = implausible_amount_message(
+        applied_amount, frame=round_.frame, unit=round_.organisation.amount_unit
+    )
+    if implausible:
+        raise ValidationError({"applied_amount": f"Sökt belopp: {implausible}"})
     if content.costs:
         total = sum(amount for _, amount in content.costs)
         if total != applied_amount:

@@ -382,3 +382,18 @@ def test_impossible_coordinates_and_undated_or_future_evidence_are_refused(
     assert described.invalid and message in described.descriptions
     assert "Inget är sparat." in plain(response.text)
     assert not Application.objects.exists()
+
+
+def test_an_applied_amount_ten_times_the_rounds_frame_is_refused(client, setting):
+    """A unit typed wrong (500 mnkr in a round of a few mnkr) was stored as applied."""
+    client.force_login(setting["applicant"])
+    url = reverse("applications:application-create", args=[setting["round"].pk])
+    response = client.post(url, application_data(applied_amount="500"))
+    assert response.status_code == 200
+    described = field(response.text, "id_applied_amount")
+    assert described.invalid
+    assert any(
+        "Sökt belopp: 500,0 mnkr är mer än tio gånger ramen" in text
+        for text in described.descriptions
+    )
+    assert not Application.objects.exists()
