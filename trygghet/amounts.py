@@ -103,7 +103,8 @@ def parse_amount(text: str, *, default_unit: str) -> int:
     readings = _readings(number_text.lstrip("+"))
     if not readings:
         raise not_an_amount
-    _normal_unit(default_unit)  # a unit the code does not know is a programming error
+    if default_unit not in UNIT_FACTORS:  # a programming error, not a typing one
+        raise ValueError(f"unknown unit {default_unit!r}")
     # Readings are told in the organisation's own spelling of its unit (mnkr stays mnkr).
     results = [_kronor(*reading, typed_unit, default_unit) for reading in readings]
     valid = [result for result in results if not isinstance(result, AmountError)]
@@ -178,12 +179,6 @@ def implausible_amount_message(kronor: int, *, frame: int, unit: str) -> str | N
             f"{format_amount_with_unit(frame, unit)}. Kontrollera beloppet och enheten."
         )
     return None
-
-
-def _normal_unit(unit: str) -> str:
-    if unit not in UNIT_FACTORS:
-        raise ValueError(f"unknown unit {unit!r}")
-    return "mkr" if unit == "mnkr" else unit
 
 
 def format_plain(value: Decimal) -> str:

@@ -54,9 +54,8 @@
       typedUnit = rules.aliases[match[2].trim().toLowerCase().replace(/\.$/, "")];
       if (!typedUnit) return null;
     }
-    var unit = defaultUnit === "mnkr" ? "mkr" : defaultUnit;
     var valid = readings(match[1].trim().replace(/^\+/, ""))
-      .map(function (reading) { return kronor(reading[0], reading[1], typedUnit, unit, rules); })
+      .map(function (reading) { return kronor(reading[0], reading[1], typedUnit, defaultUnit, rules); })
       .filter(function (value) { return value !== null; });
     if (valid.length === 2 && valid[0] !== valid[1]) return null;
     return valid.length ? valid[0] : null;
